@@ -1,0 +1,115 @@
+"""Development sessions. Run them through ``tools/nox`` (it bootstraps the pinned nox).
+
+* ``tests``     every distribution installed editable; the whole suite except slow tests.
+* ``slow``      the slow tests (trainings, large files).
+* ``isolation`` one fresh venv per distribution holding only it and its declared dependencies,
+                running that distribution's tests: proves each installs and works alone.
+* ``lint``      ruff (all code) and mypy (nemo-core).
+* ``demo``      the bundled demo.
+* ``bench``     benchmarks: ratios against baselines measured in the same run.
+
+Every install uses ``constraints.txt``. Virtualenvs are reused, and an install step is skipped
+when nothing it depends on (its arguments, constraints.txt, the packages' pyproject.toml files)
+has changed since it last ran in that venv.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+CONSTRAINTS = ROOT / "constraints.txt"
+PACKAGES = ROOT / "packages"
+DISTRIBUTIONS = ("nemo-core", "nemo-optim", "nemo-asr", "nemo-nlp", "nemo-tts")
+TEST_TOOLS = ("pytest",)
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "tests"]
+
+
+def _local_dependencies(distribution: str) -> list[str]:
+    """``distribution`` and every distribution of ours it depends on, dependencies first."""
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        project = tomllib.loads((PACKAGES / name / "pyproject.toml").read_text())["project"]
+        for requirement in project.get("dependencies", []):
+            dep = requirement.split(">")[0].split("<")[0].split("=")[0].split(";")[0].strip()
+            if dep in DISTRIBUTIONS and dep not in order:
+                visit(dep)
+        if name not in order:
+            order.append(name)
+
+    visit(distribution)
+    return order
+
+
+def _install(session: nox.Session, *args: str) -> None:
+    """``pip install -c constraints.txt ARGS``, skipped when its inputs are unchanged."""
+    digest = hashlib.sha256("\0".join(args).encode())
+    digest.update(CONSTRAINTS.read_bytes())
+    for pyproject in sorted(PACKAGES.glob("*/pyproject.toml")):
+        digest.update(pyproject.read_bytes())
+    marker = Path(session.virtualenv.location) / ".nemo-install-digest"
+    if marker.is_file() and marker.read_text() == digest.hexdigest():
+        session.log("install inputs unchanged: skipping pip install")
+        return
+    session.install("-c", str(CONSTRAINTS), *args)
+    marker.write_text(digest.hexdigest())
+
+
+def _install_workspace(session: nox.Session) -> None:
+    editable = [arg for dist in DISTRIBUTIONS for arg in ("-e", str(PACKAGES / dist))]
+    _install(session, *editable, *TEST_TOOLS)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole suite, slow tests excepted, against every distribution installed editable."""
+    _install_workspace(session)
+    session.run("pytest", "-m", "not slow", *session.posargs)
+
+
+@nox.session
+def slow(session: nox.Session) -> None:
+    """Slow tests only."""
+    _install_workspace(session)
+    session.run("pytest", "-m", "slow", *session.posargs)
+
+
+@nox.session
+@nox.parametrize("distribution", DISTRIBUTIONS)
+def isolation(session: nox.Session, distribution: str) -> None:
+    """A venv with only ``distribution`` and its declared dependencies runs its own tests."""
+    paths = [str(PACKAGES / dist) for dist in _local_dependencies(distribution)]
+    _install(session, *paths, *TEST_TOOLS)
+    session.run("pip", "check")
+    session.run("pytest", str(ROOT / "tests" / distribution), *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff on everything; mypy (strict) on nemo-core."""
+    _install(session, "-e", str(PACKAGES / "nemo-core"), "ruff", "mypy", "pytest")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy", str(PACKAGES / "nemo-core" / "src" / "nemo"))
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """The bundled demo."""
+    _install_workspace(session)
+    session.run("python", str(ROOT / "examples" / "demo.py"), *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks: each figure a ratio to a baseline measured in the same run."""
+    _install_workspace(session)
+    session.run("python", str(ROOT / "tools" / "bench" / "run.py"), *session.posargs)

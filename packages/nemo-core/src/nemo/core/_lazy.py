@@ -1,0 +1,35 @@
+"""Lazy module attributes, so that importing a package stays cheap.
+
+A package lists its public names and the modules defining them; a name's module is imported the
+first time the name is used::
+
+    __getattr__, __dir__ = lazy_exports(__name__, {"ModelPT": ".classes.modelPT"})
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["lazy_exports"]
+
+
+def lazy_exports(
+    package: str, exports: Mapping[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """Build a module's ``__getattr__`` and ``__dir__`` for ``exports`` (name → module path)."""
+
+    def __getattr__(name: str) -> Any:
+        module_path = exports.get(name)
+        if module_path is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        module = importlib.import_module(module_path, package)
+        value = getattr(module, name)
+        importlib.import_module(package).__dict__[name] = value  # later lookups skip this hook
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(importlib.import_module(package).__dict__) | set(exports))
+
+    return __getattr__, __dir__

@@ -1,0 +1,160 @@
+"""The plugin system: how distributions extend NeMo without being imported.
+
+A plugin is named by an entry point in the ``nemo.plugins`` group and implements hooks from
+:mod:`nemo.core.plugins.hookspecs` with the :data:`hookimpl` marker. Through
+``nemo_register`` it registers models, optimizers, schedulers and pretrained checkpoints by lazy
+reference; the registries below list them without importing any implementation.
+
+Scripts and notebooks register at run time with :func:`register_model`,
+:func:`register_optimizer`, :func:`register_scheduler` and :func:`register_pretrained`.
+
+Environment:
+
+* ``NEMO_DISABLE_PLUGIN_AUTOLOAD=1`` loads no entry-point plugin but those ``NEMO_PLUGINS`` names.
+* ``NEMO_PLUGINS=a,b`` loads only the plugins named (entry-point or distribution names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from nemo.core.plugins._errors import PluginWarning, RegistrationConflictError, UnknownNameError
+from nemo.core.plugins._manager import ENTRY_POINT_GROUP, system
+from nemo.core.plugins._markers import hookimpl, hookspec
+from nemo.core.plugins._records import PluginRecord, PluginStatus
+from nemo.core.plugins._registrar import Registrar
+from nemo.core.plugins._registry import KINDS, Registration, Registry
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "KINDS",
+    "PluginRecord",
+    "PluginStatus",
+    "PluginWarning",
+    "Registrar",
+    "Registration",
+    "RegistrationConflictError",
+    "Registry",
+    "UnknownNameError",
+    "first_hook_result",
+    "get_plugin_manager",
+    "get_registry",
+    "hook_results",
+    "hookimpl",
+    "hookspec",
+    "list_plugins",
+    "models",
+    "optimizers",
+    "pretrained",
+    "refresh",
+    "register_model",
+    "register_optimizer",
+    "register_pretrained",
+    "register_scheduler",
+    "schedulers",
+]
+
+models: Registry = system.registries["models"]
+optimizers: Registry = system.registries["optimizers"]
+schedulers: Registry = system.registries["schedulers"]
+pretrained: Registry = system.registries["pretrained"]
+
+
+def get_registry(kind: str) -> Registry:
+    """The registry of ``kind`` (one of :data:`KINDS`)."""
+    try:
+        return system.registries[kind]
+    except KeyError:
+        raise ValueError(f"unknown registry {kind!r}; choose one of {', '.join(KINDS)}") from None
+
+
+def list_plugins() -> list[PluginRecord]:
+    """Every plugin found, loaded or not, with its distribution, hooks and registrations."""
+    return system.records()
+
+
+def refresh() -> None:
+    """Discover plugins again, e.g. after ``pip install`` in a running notebook."""
+    system.refresh()
+
+
+def get_plugin_manager() -> Any:
+    """The underlying :class:`pluggy.PluginManager`, with every loadable plugin registered."""
+    return system.plugin_manager
+
+
+def hook_results(hook_name: str, **kwargs: Any) -> list[Any]:
+    """Call a hook on every plugin; a plugin whose hook raises is reported and skipped."""
+    return system.call_each(hook_name, **kwargs)
+
+
+def first_hook_result(hook_name: str, **kwargs: Any) -> Any:
+    """Call a hook's implementations in order until one returns a result other than ``None``."""
+    return system.call_first(hook_name, **kwargs)
+
+
+def _register(kind: str, name: str, target: Any, params: Any, aliases: Iterable[str],
+              description: str, override: bool, info: dict[str, Any]) -> None:
+    registrar = Registrar(provider="<runtime>")
+    registrar._add(kind, name, target, params, aliases, description, override, info)
+    registration, _ = registrar.pending[0]
+    system.register_runtime(registration, override=override)
+
+
+def register_model(
+    name: str,
+    model: Any,
+    *,
+    aliases: Iterable[str] = (),
+    description: str = "",
+    override: bool = False,
+) -> None:
+    """Register a model class under ``name`` for this process."""
+    _register("models", name, model, None, aliases, description, override, {})
+
+
+def register_optimizer(
+    name: str,
+    optimizer: Any,
+    optimizer_params: Any = None,
+    *,
+    aliases: Iterable[str] = (),
+    description: str = "",
+    override: bool = False,
+) -> None:
+    """Register an optimizer class and its params dataclass under ``name`` for this process.
+
+    A name that is already registered raises :class:`RegistrationConflictError` unless
+    ``override=True``.
+    """
+    _register("optimizers", name, optimizer, optimizer_params, aliases, description, override, {})
+
+
+def register_scheduler(
+    name: str,
+    scheduler: Any,
+    scheduler_params: Any = None,
+    *,
+    aliases: Iterable[str] = (),
+    description: str = "",
+    override: bool = False,
+) -> None:
+    """Register a learning-rate scheduler class and its params dataclass for this process."""
+    _register("schedulers", name, scheduler, scheduler_params, aliases, description, override, {})
+
+
+def register_pretrained(
+    name: str,
+    *,
+    class_: Any,
+    location: str,
+    description: str = "",
+    aliases: Iterable[str] = (),
+    sha256: str | None = None,
+    override: bool = False,
+    **extra: Any,
+) -> None:
+    """Register a pretrained checkpoint for this process."""
+    info = {"location": location, "sha256": sha256, **extra}
+    _register("pretrained", name, class_, None, aliases, description, override, info)

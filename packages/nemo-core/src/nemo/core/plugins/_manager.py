@@ -1,0 +1,315 @@
+"""Discovery and loading of plugins: entry points → pluggy → registries.
+
+Discovery runs once per process, on first use of a registry or a hook, under a lock; `refresh`
+runs it again (after a ``pip install`` in a notebook). Every fault is contained to the plugin
+that caused it and reported once, as a :class:`PluginWarning`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+import warnings
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pluggy
+
+from nemo.core.plugins import hookspecs
+from nemo.core.plugins._errors import PluginWarning, RegistrationConflictError
+from nemo.core.plugins._markers import PROJECT_NAME
+from nemo.core.plugins._records import PluginRecord, PluginStatus
+from nemo.core.plugins._registrar import Registrar
+from nemo.core.plugins._registry import KINDS, RUNTIME_PROVIDER, Registration, Registry
+
+__all__ = ["ENTRY_POINT_GROUP", "PluginSystem", "system"]
+
+ENTRY_POINT_GROUP = "nemo.plugins"
+_BUILTIN_PLUGIN = "nemo.core._builtin_plugin"
+_CORE_DISTRIBUTION = "nemo-core"
+_TRUTHY = {"1", "true", "yes", "on"}
+
+
+def _canonical(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+class PluginSystem:
+    """The process-wide plugin state: a pluggy manager, records and the registries."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._loaded = False
+        self._discovering_thread: int | None = None
+        self._pm: pluggy.PluginManager | None = None
+        self._records: list[PluginRecord] = []
+        self._record_by_plugin: dict[str, PluginRecord] = {}
+        self._runtime: list[Registration] = []
+        self.registries = {kind: Registry(kind, self.ensure_loaded) for kind in KINDS}
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def ensure_loaded(self) -> None:
+        if self._loaded or self._discovering_thread == threading.get_ident():
+            return
+        with self._lock:
+            if not self._loaded:
+                self._discovering_thread = threading.get_ident()
+                try:
+                    self._discover()
+                finally:
+                    self._discovering_thread = None
+                self._loaded = True
+
+    def refresh(self) -> None:
+        """Forget everything discovered and discover again; runtime registrations are kept."""
+        with self._lock:
+            importlib.invalidate_caches()
+            self._loaded = False
+            self.ensure_loaded()
+
+    @property
+    def plugin_manager(self) -> pluggy.PluginManager:
+        self.ensure_loaded()
+        assert self._pm is not None
+        return self._pm
+
+    def records(self) -> list[PluginRecord]:
+        self.ensure_loaded()
+        return list(self._records)
+
+    # -- runtime registration ----------------------------------------------------------------
+
+    def register_runtime(self, registration: Registration, *, override: bool) -> None:
+        self.ensure_loaded()
+        with self._lock:
+            self.registries[registration.kind].add(registration, override=override)
+            self._runtime = [
+                r
+                for r in self._runtime
+                if (r.kind, r.name) != (registration.kind, registration.name)
+            ]
+            self._runtime.append(registration)
+
+    # -- hook calls ----------------------------------------------------------------------------
+
+    def call_each(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        """Call every implementation of a hook; a raising one is reported and skipped."""
+        return list(self._iter_results(hook_name, kwargs))
+
+    def call_first(self, hook_name: str, **kwargs: Any) -> Any:
+        """Call implementations until one returns something other than ``None``."""
+        return next((r for r in self._iter_results(hook_name, kwargs) if r is not None), None)
+
+    def _iter_results(self, hook_name: str, kwargs: dict[str, Any]) -> Iterable[Any]:
+        hook = getattr(self.plugin_manager.hook, hook_name)
+        for impl in reversed(hook.get_hookimpls()):
+            if impl.hookwrapper or impl.wrapper:
+                continue
+            record = self._record_by_plugin.get(impl.plugin_name)
+            try:
+                yield impl.function(*(kwargs[arg] for arg in impl.argnames))
+            except Exception as exc:  # a plugin's fault must not take the process down
+                if record is None or record.distribution == _CORE_DISTRIBUTION:
+                    raise
+                self._fault(record, f"its hook {hook_name} raised {_describe(exc)}", fatal=False)
+
+    # -- discovery -----------------------------------------------------------------------------
+
+    def _discover(self) -> None:
+        for registry in self.registries.values():
+            registry.clear()
+        pm = pluggy.PluginManager(PROJECT_NAME)
+        pm.add_hookspecs(hookspecs)
+        self._pm = pm
+        self._records = []
+        self._record_by_plugin = {}
+
+        core_version = _core_version()
+        builtin = PluginRecord("builtin", _CORE_DISTRIBUTION, core_version, _BUILTIN_PLUGIN)
+        self._records.append(builtin)
+        self._add_plugin(builtin, lambda: importlib.import_module(_BUILTIN_PLUGIN))
+        for entry_point in _entry_points():
+            self._load_entry_point(entry_point, core_version)
+
+        for record in self._records:
+            if record.status == PluginStatus.LOADED:
+                self._collect_registrations(record)
+        for registration in self._runtime:
+            self.registries[registration.kind].add(registration, override=True)
+
+    def _load_entry_point(self, entry_point: Any, core_version: str) -> None:
+        dist = entry_point.dist
+        dist_name = dist.name if dist is not None else "<unknown distribution>"
+        version = dist.version if dist is not None else "?"
+        record = PluginRecord(entry_point.name, dist_name, version, entry_point.value)
+        self._records.append(record)
+
+        allowed, reason = _allowed(entry_point.name, dist_name)
+        if not allowed:
+            record.status = PluginStatus.DISABLED
+            record.errors.append(reason)
+            return
+        problem = _core_requirement_problem(dist, core_version)
+        if problem is not None:
+            record.status = PluginStatus.INCOMPATIBLE
+            self._fault(
+                record,
+                f"{problem}. Install a version of {dist_name} made for nemo-core "
+                f"{core_version} (pip install -U {dist_name}), or uninstall it",
+                fatal=True,
+            )
+            return
+        self._add_plugin(record, entry_point.load)
+
+    def _add_plugin(self, record: PluginRecord, load: Callable[[], Any]) -> None:
+        assert self._pm is not None
+        try:
+            plugin = load()
+        except Exception as exc:
+            self._fault(
+                record,
+                f"cannot be imported: {_describe(exc)}. Fix or reinstall {record.distribution} "
+                f"(pip install --force-reinstall {record.distribution}), uninstall it, or leave "
+                "it out with NEMO_PLUGINS",
+                fatal=True,
+            )
+            return
+        plugin_name = f"{record.distribution}::{record.name}"
+        try:
+            self._pm.register(plugin, name=plugin_name)
+        except Exception as exc:
+            self._fault(record, f"has an invalid hook: {_describe(exc)}", fatal=True)
+            return
+        self._record_by_plugin[plugin_name] = record
+        record.hooks = sorted(
+            caller.name for caller in (self._pm.get_hookcallers(plugin) or ())
+        )
+        for unknown in _unknown_hooks(self._pm, plugin):
+            self._fault(
+                record,
+                f"implements {unknown!r}, which is not a nemo hook (known hooks: "
+                f"{', '.join(hookspecs.__all__)}); rename it or remove the hookimpl marker",
+                fatal=False,
+            )
+
+    def _collect_registrations(self, record: PluginRecord) -> None:
+        assert self._pm is not None
+        plugin_name = f"{record.distribution}::{record.name}"
+        impls = [
+            impl
+            for impl in self._pm.hook.nemo_register.get_hookimpls()
+            if impl.plugin_name == plugin_name
+        ]
+        for impl in impls:
+            registrar = Registrar(record.distribution)
+            try:
+                impl.function(*(registrar if arg == "registrar" else None for arg in impl.argnames))
+            except Exception as exc:
+                self._fault(
+                    record,
+                    f"its hook nemo_register raised {_describe(exc)}; nothing it registered is "
+                    f"used. Upgrade or fix {record.distribution}",
+                    fatal=True,
+                )
+                continue
+            for registration, override in registrar.pending:
+                try:
+                    self.registries[registration.kind].add(registration, override=override)
+                except RegistrationConflictError:
+                    holder = self.registries[registration.kind].holder_of(registration.name)
+                    self._fault(
+                        record,
+                        f"registers {registration.kind[:-1]} {registration.name!r}, which "
+                        f"{holder.provider if holder else 'another plugin'} already registered; "
+                        "kept the first. Rename it in one of the plugins, register it with "
+                        "override=True, or leave one plugin out with NEMO_PLUGINS",
+                        fatal=False,
+                    )
+                    continue
+                record.registrations.append(registration)
+
+    def _fault(self, record: PluginRecord, problem: str, *, fatal: bool) -> None:
+        message = f"NeMo {record.label} {problem}."
+        record.errors.append(message)
+        if fatal and record.status == PluginStatus.LOADED:
+            record.status = PluginStatus.FAILED
+        warnings.warn(message, PluginWarning, stacklevel=4)
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _metadata() -> Any:
+    import importlib_metadata
+
+    return importlib_metadata
+
+
+def _entry_points() -> list[Any]:
+    found = _metadata().entry_points(group=ENTRY_POINT_GROUP)
+    return sorted(found, key=lambda ep: (_canonical(ep.dist.name) if ep.dist else "", ep.name))
+
+
+def _core_version() -> str:
+    try:
+        return str(_metadata().version(_CORE_DISTRIBUTION))
+    except Exception:  # running from a source tree that is not installed
+        from nemo.core import __version__
+
+        return __version__
+
+
+def _allowed(entry_point_name: str, dist_name: str) -> tuple[bool, str]:
+    """Apply ``NEMO_PLUGINS`` (an allow-list) and ``NEMO_DISABLE_PLUGIN_AUTOLOAD``."""
+    listed = os.environ.get("NEMO_PLUGINS")
+    names = {_canonical(n) for n in (listed or "").split(",") if n.strip()}
+    named = bool(names & {_canonical(entry_point_name), _canonical(dist_name)})
+    if os.environ.get("NEMO_DISABLE_PLUGIN_AUTOLOAD", "").strip().lower() in _TRUTHY:
+        if named:
+            return True, ""
+        return False, "not loaded: NEMO_DISABLE_PLUGIN_AUTOLOAD is set and NEMO_PLUGINS omits it"
+    if listed is not None and not named:
+        return False, f"not loaded: NEMO_PLUGINS={listed!r} does not name it"
+    return True, ""
+
+
+def _core_requirement_problem(dist: Any, core_version: str) -> str | None:
+    """Why the distribution's ``nemo-core`` requirement rules out the installed core, if it does."""
+    if dist is None or _canonical(dist.name) == _CORE_DISTRIBUTION:
+        return None
+    for line in dist.requires or ():
+        if not _canonical(line.lstrip()).startswith(_CORE_DISTRIBUTION):
+            continue
+        from packaging.requirements import InvalidRequirement, Requirement
+
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if _canonical(requirement.name) != _CORE_DISTRIBUTION:
+            continue
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        if not requirement.specifier.contains(core_version, prereleases=True):
+            return (
+                f"requires nemo-core{requirement.specifier}, but nemo-core {core_version} "
+                "is installed"
+            )
+    return None
+
+
+def _unknown_hooks(pm: pluggy.PluginManager, plugin: Any) -> list[str]:
+    known = set(hookspecs.__all__)
+    return [
+        name
+        for name in dir(plugin)
+        if name.startswith("nemo_")
+        and name not in known
+        and pm.parse_hookimpl_opts(plugin, name) is not None
+    ]
+
+
+system = PluginSystem()

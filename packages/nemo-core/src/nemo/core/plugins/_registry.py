@@ -1,0 +1,241 @@
+"""Registries of named, lazily imported implementations."""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from nemo.core.plugins._errors import RegistrationConflictError, UnknownNameError
+from nemo.core.plugins._known import known_provider
+from nemo.core.plugins._refs import describe_target, is_lazy_ref, resolve_ref
+
+__all__ = ["KINDS", "RUNTIME_PROVIDER", "Registration", "Registry"]
+
+KINDS = ("models", "optimizers", "schedulers", "pretrained")
+RUNTIME_PROVIDER = "<runtime>"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One named thing a plugin (or a script, at run time) registered.
+
+    ``target`` and ``params`` are either the objects themselves or lazy references
+    (``"pkg.module:Name"``); :meth:`load` and :meth:`load_params` import on first use.
+    ``info`` carries kind-specific data that needs no import (a pretrained model's location,
+    sha256, …).
+    """
+
+    kind: str
+    name: str
+    target: Any
+    params: Any = None
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    provider: str = RUNTIME_PROVIDER
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def load(self) -> Any:
+        return _load(self.target, self)
+
+    def load_params(self) -> Any:
+        return None if self.params is None else _load(self.params, self)
+
+    @property
+    def target_name(self) -> str:
+        return describe_target(self.target)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description (what ``nemo list --json`` prints)."""
+        data: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "target": self.target_name,
+            "params": None if self.params is None else describe_target(self.params),
+            "aliases": list(self.aliases),
+            "description": self.description,
+            "provider": self.provider,
+        }
+        data.update({key: value for key, value in self.info.items() if key not in data})
+        return data
+
+
+def _load(target: Any, registration: Registration) -> Any:
+    if not is_lazy_ref(target):
+        return target
+    try:
+        return resolve_ref(target)
+    except ImportError as exc:
+        raise ImportError(
+            f"{registration.kind[:-1]} {registration.name!r} registered by "
+            f"{registration.provider} cannot be loaded: {exc}. "
+            f"Reinstall or upgrade {registration.provider}."
+        ) from exc
+
+
+class Registry:
+    """Names → :class:`Registration`, for one kind.
+
+    Lookups go through ``ensure_loaded`` so that plugins are discovered on first use. Names are
+    exact first, then aliases, then a case-insensitive match if exactly one entry has it.
+    """
+
+    def __init__(self, kind: str, ensure_loaded: Callable[[], None]) -> None:
+        self.kind = kind
+        self._ensure_loaded = ensure_loaded
+        self._entries: dict[str, Registration] = {}
+        self._aliases: dict[str, str] = {}
+        self._lock = threading.RLock()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def get(self, name: str) -> Registration:
+        self._ensure_loaded()
+        with self._lock:
+            found = self._find(name)
+        if found is None:
+            raise UnknownNameError(self._unknown_message(name), kind=self.kind, name=name)
+        return found
+
+    def load(self, name: str) -> Any:
+        """The registered object itself, imported if it was registered by reference."""
+        return self.get(name).load()
+
+    def names(self, pattern: str | None = None) -> list[str]:
+        return [entry.name for entry in self.entries(pattern)]
+
+    def entries(self, pattern: str | None = None) -> list[Registration]:
+        """Registrations whose name or an alias matches the fnmatch ``pattern`` (any case)."""
+        self._ensure_loaded()
+        with self._lock:
+            entries = list(self._entries.values())
+        if pattern:
+            folded = pattern.casefold()
+            entries = [
+                e
+                for e in entries
+                if any(fnmatch.fnmatchcase(n.casefold(), folded) for n in (e.name, *e.aliases))
+            ]
+        return sorted(entries, key=lambda e: e.name.casefold())
+
+    def view(self) -> Mapping[str, Any]:
+        """A live read-only mapping name → loaded object (used by ``AVAILABLE_*``)."""
+        return _LoadedView(self)
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        self._ensure_loaded()
+        with self._lock:
+            return self._find(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def __len__(self) -> int:
+        self._ensure_loaded()
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"<Registry {self.kind}: {len(self._entries)} entries>"
+
+    # -- writing (used by the plugin manager and the runtime API) --------------------------
+
+    def holder_of(self, name: str) -> Registration | None:
+        """Who holds ``name`` (as a name or an alias), without triggering discovery."""
+        with self._lock:
+            key = name if name in self._entries else self._aliases.get(name)
+            return None if key is None else self._entries[key]
+
+    def add(self, registration: Registration, *, override: bool = False) -> None:
+        """Add a registration; a held name raises unless ``override`` is set."""
+        with self._lock:
+            clashes = {
+                held.name: held
+                for key in (registration.name, *registration.aliases)
+                if (held := self.holder_of(key)) is not None
+            }
+            if clashes and not override:
+                first = next(iter(clashes.values()))
+                raise RegistrationConflictError(
+                    f"{self.kind[:-1]} {registration.name!r} is already registered by "
+                    f"{first.provider} (as {first.target_name}); pass override=True to replace "
+                    "it, or choose another name"
+                )
+            for held in clashes.values():
+                self._remove(held)
+            self._entries[registration.name] = registration
+            for alias in registration.aliases:
+                self._aliases[alias] = registration.name
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._aliases.clear()
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _remove(self, registration: Registration) -> None:
+        self._entries.pop(registration.name, None)
+        for alias in registration.aliases:
+            if self._aliases.get(alias) == registration.name:
+                del self._aliases[alias]
+
+    def _find(self, name: str) -> Registration | None:
+        held = self.holder_of(name)
+        if held is not None:
+            return held
+        folded = name.casefold()
+        matches = [
+            e
+            for e in self._entries.values()
+            if any(n.casefold() == folded for n in (e.name, *e.aliases))
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+    def _unknown_message(self, name: str) -> str:
+        singular = self.kind[:-1]
+        message = f"unknown {singular} {name!r}."
+        provider = known_provider(self.kind, name)
+        if provider is not None:
+            message += (
+                f" It is provided by the distribution {provider!r}, which is not installed "
+                f"or not loaded: pip install -c constraints.txt packages/{provider}"
+                " (see `nemo plugins` for load errors)."
+            )
+        with self._lock:
+            candidates = {n: e.name for e in self._entries.values() for n in (e.name, *e.aliases)}
+        close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
+        if not close:
+            lowered = {c.casefold(): c for c in candidates}
+            close = [lowered[c] for c in difflib.get_close_matches(name.casefold(), lowered, n=3)]
+        if close:
+            message += " Did you mean: " + ", ".join(repr(c) for c in close) + "?"
+        available = sorted({e for e in candidates.values()}, key=str.casefold)
+        message += (
+            f" Available {self.kind}: " + (", ".join(available) if available else "none") + "."
+        )
+        return message
+
+
+class _LoadedView(Mapping[str, Any]):
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
+
+    def __getitem__(self, name: str) -> Any:
+        return self._registry.load(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._registry.names())
+
+    def __len__(self) -> int:
+        return len(self._registry)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._registry
+
+    def __repr__(self) -> str:
+        return f"{{{', '.join(repr(n) for n in self._registry.names())}}}"

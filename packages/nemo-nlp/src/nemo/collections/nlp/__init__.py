@@ -1,0 +1,3 @@
+"""nemo-nlp: in preparation; installs alongside nemo-core and registers nothing yet."""
+
+__version__ = "0.1.0"
