@@ -25,7 +25,7 @@ ROOT = Path(__file__).parent
 CONSTRAINTS = ROOT / "constraints.txt"
 PACKAGES = ROOT / "packages"
 DISTRIBUTIONS = ("nemo-core", "nemo-optim", "nemo-asr", "nemo-nlp", "nemo-tts")
-TEST_TOOLS = ("pytest",)
+TEST_TOOLS = ("pytest", "hatchling")
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_venv = "yes"

@@ -16,7 +16,7 @@ from nemo.core.plugins import KINDS, hookimpl
 __all__ = ["nemo_add_cli_commands", "nemo_resolve_location"]
 
 
-@hookimpl
+@hookimpl(tryfirst=True)  # core's commands keep their names; a plugin's clash is its fault
 def nemo_add_cli_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
     plugins = subparsers.add_parser(
         "plugins", help="list installed plugins: versions, hooks, registrations, load errors"

@@ -231,7 +231,7 @@ class PluginSystem:
                 record.registrations.append(registration)
 
     def _fault(self, record: PluginRecord, problem: str, *, fatal: bool) -> None:
-        message = f"NeMo {record.label} {problem}."
+        message = f"NeMo {record.label}: {problem}."
         record.errors.append(message)
         if fatal and record.status == PluginStatus.LOADED:
             record.status = PluginStatus.FAILED

@@ -1,0 +1,95 @@
+"""Fixtures shared by every distribution's tests (keep them free of collection imports)."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+DistributionFactory = Callable[..., Path]
+
+
+def write_distribution(
+    site: Path,
+    name: str,
+    *,
+    version: str = "1.0",
+    plugins: Mapping[str, str] | None = None,
+    modules: Mapping[str, str] | None = None,
+    requires: Sequence[str] = (),
+) -> Path:
+    """Lay out an installed distribution in ``site``: modules plus a ``.dist-info`` directory.
+
+    This is exactly what ``pip install`` leaves behind, so ``importlib.metadata`` finds it the
+    same way; tests that need a real ``pip install`` use the venv fixtures instead.
+    """
+    site.mkdir(parents=True, exist_ok=True)
+    for module, source in (modules or {}).items():
+        path = site.joinpath(*module.split(".")).with_suffix(".py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source))
+    info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir()
+    metadata = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    metadata += [f"Requires-Dist: {requirement}" for requirement in requires]
+    (info / "METADATA").write_text("\n".join(metadata) + "\n")
+    entry_points = "[nemo.plugins]\n" + "".join(
+        f"{ep} = {target}\n" for ep, target in (plugins or {}).items()
+    )
+    (info / "entry_points.txt").write_text(entry_points)
+    (info / "RECORD").write_text("")
+    return site
+
+
+@pytest.fixture
+def plugin_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[DistributionFactory]:
+    """Install fake-but-real distributions on ``sys.path`` for this test, then rediscover.
+
+    Yields ``add(name, **kwargs)``; after the test the directory leaves ``sys.path``, its modules
+    leave ``sys.modules`` and plugins are discovered again, so no test sees another's plugins.
+    """
+    from nemo.core import plugins
+
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    before = set(sys.modules)
+
+    def add(name: str, **kwargs: object) -> Path:
+        write_distribution(site, name, **kwargs)  # type: ignore[arg-type]
+        return site
+
+    yield add
+
+    monkeypatch.undo()
+    for module in set(sys.modules) - before:
+        if getattr(sys.modules[module], "__file__", None) and str(site) in str(
+            sys.modules[module].__file__
+        ):
+            del sys.modules[module]
+    plugins.refresh()
+
+
+@pytest.fixture
+def new_distribution() -> DistributionFactory:
+    """``write_distribution`` itself, for tests that hand the site to a subprocess."""
+    return write_distribution
+
+
+def run_python(*args: str, env: Mapping[str, str] | None = None, **kwargs: object):  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(  # noqa: PLW1510 - callers assert on returncode with the output shown
+        [sys.executable, *args], capture_output=True, text=True, env=full_env, **kwargs
+    )
+
+
+@pytest.fixture
+def python() -> Callable[..., object]:
+    """Run ``sys.executable`` with arguments in a subprocess; returns the CompletedProcess."""
+    return run_python

@@ -1,0 +1,387 @@
+"""The plugin system seen from a plugin author's and a user's side."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import pytest
+
+from nemo.core import plugins
+from nemo.core.plugins import PluginWarning, RegistrationConflictError, UnknownNameError
+from nemo.core.plugins._manager import PluginSystem
+
+GOOD_PLUGIN = """
+from nemo.core.plugins import hookimpl
+
+@hookimpl
+def nemo_register(registrar):
+    registrar.optimizer("lionx", "goodpkg.impl:Lion", params="goodpkg.impl:LionParams",
+                        aliases=["lion_x"], description="sign momentum")
+    registrar.scheduler("FlatX", "goodpkg.impl:Flat", params="goodpkg.impl:FlatParams")
+    registrar.model("GoodModel", "goodpkg.impl:GoodModel")
+    registrar.pretrained("good_en", class_="goodpkg.impl:GoodModel",
+                         location="/models/good_en.nemo", sha256="ab" * 32,
+                         description="a good model")
+"""
+GOOD_IMPL = """
+class Lion: ...
+class LionParams: ...
+class Flat: ...
+class FlatParams: ...
+class GoodModel: ...
+"""
+
+
+def _good(plugin_site, name="nemo-good", version="1.2"):
+    return plugin_site(
+        name,
+        version=version,
+        plugins={"good": "goodpkg.plugin"},
+        modules={"goodpkg.__init__": "", "goodpkg.plugin": GOOD_PLUGIN, "goodpkg.impl": GOOD_IMPL},
+    )
+
+
+def _record(dist):
+    return next(r for r in plugins.list_plugins() if r.distribution == dist)
+
+
+def test_discovered_plugin_registers_every_kind_without_importing_implementations(plugin_site):
+    _good(plugin_site)
+    plugins.refresh()
+
+    assert "lionx" in plugins.optimizers.names()
+    assert "FlatX" in plugins.schedulers.names()
+    assert "GoodModel" in plugins.models.names()
+    entry = plugins.pretrained.get("good_en")
+    assert entry.info["location"] == "/models/good_en.nemo"
+    assert entry.provider == "nemo-good"
+    assert "goodpkg.impl" not in sys.modules
+
+    lion = plugins.optimizers.load("lionx")
+    assert lion.__name__ == "Lion"
+    assert plugins.optimizers.get("lionx").load_params().__name__ == "LionParams"
+    assert "goodpkg.impl" in sys.modules
+
+
+def test_lookup_by_alias_and_case_insensitively(plugin_site):
+    _good(plugin_site)
+    plugins.refresh()
+    assert plugins.optimizers.get("lion_x").name == "lionx"
+    assert plugins.optimizers.get("LIONX").name == "lionx"
+    assert plugins.schedulers.get("flatx").name == "FlatX"
+
+
+def test_unknown_name_lists_close_matches_and_available_names(plugin_site):
+    _good(plugin_site)
+    plugins.refresh()
+    with pytest.raises(UnknownNameError) as caught:
+        plugins.optimizers.get("lionz")
+    message = str(caught.value)
+    assert "unknown optimizer 'lionz'" in message
+    assert "Did you mean: 'lionx'" in message
+    assert "lionx" in message.split("Available optimizers:")[1]
+    assert isinstance(caught.value, KeyError)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_unknown_name_of_an_uninstalled_distribution_says_what_to_install(monkeypatch):
+    monkeypatch.setenv("NEMO_PLUGINS", "")
+    plugins.refresh()
+    try:
+        with pytest.raises(UnknownNameError, match=r"provided by the distribution 'nemo-optim'"):
+            plugins.optimizers.get("novograd")
+        with pytest.raises(UnknownNameError, match=r"pip install .*packages/nemo-asr"):
+            plugins.models.get("EncDecCTCModel")
+    finally:
+        monkeypatch.delenv("NEMO_PLUGINS")
+        plugins.refresh()
+
+
+def test_listing_with_fnmatch_patterns(plugin_site):
+    _good(plugin_site)
+    plugins.refresh()
+    assert plugins.optimizers.names("lion*") == ["lionx"]
+    assert plugins.optimizers.names("LION_*") == ["lionx"]  # aliases and any case match
+    assert plugins.pretrained.names("*_en") == ["good_en"]
+
+
+def test_plugin_that_cannot_be_imported_is_reported_and_others_keep_working(plugin_site):
+    _good(plugin_site)
+    plugin_site(
+        "nemo-broken",
+        version="0.3",
+        plugins={"broken": "brokenpkg.plugin"},
+        modules={"brokenpkg.__init__": "", "brokenpkg.plugin": "import does_not_exist_xyz\n"},
+    )
+    with pytest.warns(PluginWarning) as caught:
+        plugins.refresh()
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1
+    assert "nemo-broken 0.3" in messages[0]
+    assert "does_not_exist_xyz" in messages[0]
+    assert "pip install --force-reinstall nemo-broken" in messages[0]
+    assert _record("nemo-broken").status == "failed"
+    assert "lionx" in plugins.optimizers.names()
+
+
+def test_raising_hook_registers_nothing_and_is_reported(plugin_site):
+    plugin_site(
+        "nemo-raiser",
+        plugins={"raiser": "raiser_plugin"},
+        modules={
+            "raiser_plugin": """
+                from nemo.core.plugins import hookimpl
+
+                @hookimpl
+                def nemo_register(registrar):
+                    registrar.optimizer("half_registered", "x:y")
+                    raise RuntimeError("boom in hook")
+            """
+        },
+    )
+    with pytest.warns(PluginWarning, match=r"nemo-raiser 1.0.*RuntimeError: boom in hook"):
+        plugins.refresh()
+    assert "half_registered" not in plugins.optimizers
+    assert _record("nemo-raiser").status == "failed"
+
+
+def test_name_clash_keeps_the_first_and_warns_unless_override(plugin_site):
+    _good(plugin_site)
+    plugin_site(
+        "nemo-zclash",
+        plugins={"clash": "clash_plugin"},
+        modules={
+            "clash_plugin": """
+                from nemo.core.plugins import hookimpl
+
+                @hookimpl
+                def nemo_register(registrar):
+                    registrar.optimizer("lionx", "clash_plugin:Other")
+                    registrar.scheduler("FlatX", "clash_plugin:Other", override=True)
+                    registrar.model("ClashOnly", "clash_plugin:Other")
+
+                class Other: ...
+            """
+        },
+    )
+    with pytest.warns(PluginWarning) as caught:
+        plugins.refresh()
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert "nemo-zclash 1.0" in message and "'lionx'" in message and "nemo-good" in message
+    assert "override=True" in message
+    assert plugins.optimizers.get("lionx").provider == "nemo-good"
+    assert plugins.schedulers.get("FlatX").provider == "nemo-zclash"
+    assert plugins.models.get("ClashOnly").provider == "nemo-zclash"
+    assert _record("nemo-zclash").status == "loaded"
+
+
+def test_plugin_requiring_another_core_version_is_refused(plugin_site):
+    plugin_site(
+        "nemo-future",
+        version="9.0",
+        plugins={"future": "future_plugin"},
+        modules={"future_plugin": "raise SystemExit('must never be imported')\n"},
+        requires=["nemo-core>=99", "numpy"],
+    )
+    with pytest.warns(PluginWarning, match=r"requires nemo-core>=99, but nemo-core 0\.1\.0"):
+        plugins.refresh()
+    assert _record("nemo-future").status == "incompatible"
+    assert "future_plugin" not in sys.modules
+
+
+def test_core_requirement_under_an_extra_marker_does_not_refuse(plugin_site):
+    plugin_site(
+        "nemo-extra",
+        plugins={"extra": "extra_plugin"},
+        modules={"extra_plugin": ""},
+        requires=['nemo-core>=99; extra == "future"', "nemo-core>=0.1"],
+    )
+    plugins.refresh()
+    assert _record("nemo-extra").status == "loaded"
+
+
+def test_unknown_hook_name_is_reported(plugin_site):
+    plugin_site(
+        "nemo-typo",
+        plugins={"typo": "typo_plugin"},
+        modules={
+            "typo_plugin": """
+                from nemo.core.plugins import hookimpl
+
+                @hookimpl
+                def nemo_regster(registrar):
+                    pass
+            """
+        },
+    )
+    with pytest.warns(PluginWarning, match=r"'nemo_regster', which is not a nemo hook"):
+        plugins.refresh()
+
+
+def test_disable_autoload_and_allow_list(plugin_site, monkeypatch):
+    _good(plugin_site)
+    monkeypatch.setenv("NEMO_DISABLE_PLUGIN_AUTOLOAD", "1")
+    plugins.refresh()
+    assert "lionx" not in plugins.optimizers
+    assert "NEMO_DISABLE_PLUGIN_AUTOLOAD" in _record("nemo-good").errors[0]
+
+    monkeypatch.setenv("NEMO_PLUGINS", "nemo-good")
+    plugins.refresh()
+    assert "lionx" in plugins.optimizers
+
+    monkeypatch.delenv("NEMO_DISABLE_PLUGIN_AUTOLOAD")
+    monkeypatch.setenv("NEMO_PLUGINS", "optim")  # entry-point names work too
+    plugins.refresh()
+    assert "lionx" not in plugins.optimizers
+    assert _record("nemo-good").status == "disabled"
+
+
+def test_refresh_sees_a_distribution_installed_after_first_use(plugin_site):
+    assert "lionx" not in plugins.optimizers
+    _good(plugin_site)
+    assert "lionx" not in plugins.optimizers  # discovery is cached per process
+    plugins.refresh()
+    assert "lionx" in plugins.optimizers
+
+
+def test_runtime_registration_conflicts_override_and_survives_refresh():
+    class MyOpt: ...
+
+    class MyParams: ...
+
+    plugins.register_optimizer("my_runtime_opt", MyOpt, MyParams)
+    try:
+        assert plugins.optimizers.load("my_runtime_opt") is MyOpt
+        assert plugins.optimizers.get("my_runtime_opt").provider == "<runtime>"
+        with pytest.raises(RegistrationConflictError, match="override=True"):
+            plugins.register_optimizer("my_runtime_opt", object)
+        plugins.register_optimizer("my_runtime_opt", dict, override=True)
+        plugins.refresh()
+        assert plugins.optimizers.load("my_runtime_opt") is dict
+    finally:
+        plugins.system._runtime.clear()
+        plugins.refresh()
+
+
+def test_discovery_runs_once_under_concurrent_first_use(plugin_site):
+    plugin_site(
+        "nemo-counter",
+        plugins={"counter": "counter_plugin"},
+        modules={
+            "counter_plugin": """
+                import time
+                from nemo.core.plugins import hookimpl
+                CALLS = []
+
+                @hookimpl
+                def nemo_register(registrar):
+                    CALLS.append(1)
+                    time.sleep(0.05)
+                    registrar.model("Counted", "counter_plugin:CALLS")
+            """
+        },
+    )
+    system = PluginSystem()
+    barrier = threading.Barrier(8)
+    seen: list[list[str]] = []
+
+    def use() -> None:
+        barrier.wait()
+        seen.append(system.registries["models"].names())
+
+    threads = [threading.Thread(target=use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sys.modules["counter_plugin"].CALLS == [1]
+    assert all("Counted" in names for names in seen)
+
+
+def test_hook_results_skip_a_raising_plugin(plugin_site):
+    plugin_site(
+        "nemo-callbacks",
+        plugins={"cb": "cb_plugin"},
+        modules={
+            "cb_plugin": """
+                from nemo.core.plugins import hookimpl
+
+                @hookimpl
+                def nemo_trainer_callbacks(config):
+                    return ["callback-from-" + config["name"]]
+            """
+        },
+    )
+    plugin_site(
+        "nemo-badcallbacks",
+        plugins={"badcb": "badcb_plugin"},
+        modules={
+            "badcb_plugin": """
+                from nemo.core.plugins import hookimpl
+
+                @hookimpl
+                def nemo_trainer_callbacks(config):
+                    raise ValueError("no callbacks today")
+            """
+        },
+    )
+    plugins.refresh()
+    with pytest.warns(PluginWarning, match=r"nemo-badcallbacks 1.0.*nemo_trainer_callbacks"):
+        results = plugins.hook_results("nemo_trainer_callbacks", config={"name": "run"})
+    assert ["callback-from-run"] in results
+
+
+def test_first_resolver_wins_and_builtin_resolves_local_paths(plugin_site, tmp_path):
+    plugin_site(
+        "nemo-s3",
+        plugins={"s3": "s3_plugin"},
+        modules={
+            "s3_plugin": """
+                from pathlib import Path
+                from nemo.core.plugins import hookimpl
+
+                @hookimpl
+                def nemo_resolve_location(location, cache_dir):
+                    if location.startswith("s3://"):
+                        return Path(cache_dir) / location.rsplit("/", 1)[-1]
+                    return None
+            """
+        },
+    )
+    plugins.refresh()
+    resolve = plugins.first_hook_result
+    got = resolve("nemo_resolve_location", location="s3://b/m.nemo", cache_dir=tmp_path, refresh=False)
+    assert got == tmp_path / "m.nemo"
+    local = tmp_path / "local.nemo"
+    assert resolve("nemo_resolve_location", location=str(local), cache_dir=tmp_path, refresh=False) == local
+    assert (
+        resolve("nemo_resolve_location", location=local.as_uri(), cache_dir=tmp_path, refresh=False)
+        == local
+    )
+    assert resolve("nemo_resolve_location", location="gs://x/y", cache_dir=tmp_path, refresh=False) is None
+
+
+def test_a_lazy_reference_that_does_not_resolve_names_the_provider(plugin_site):
+    plugin_site(
+        "nemo-dangling",
+        plugins={"dangling": "dangling_plugin"},
+        modules={
+            "dangling_plugin": """
+                from nemo.core.plugins import hookimpl
+
+                @hookimpl
+                def nemo_register(registrar):
+                    registrar.model("Dangling", "dangling_plugin:NotThere")
+            """
+        },
+    )
+    plugins.refresh()
+    with pytest.raises(ImportError, match=r"model 'Dangling' registered by nemo-dangling.*NotThere"):
+        plugins.models.load("Dangling")
+
+
+def test_get_registry_rejects_unknown_kind():
+    with pytest.raises(ValueError, match="choose one of models, optimizers"):
+        plugins.get_registry("tokenizers")
