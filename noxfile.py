@@ -16,10 +16,10 @@ has changed since it last ran in that venv.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from pathlib import Path
 
 import nox
+import tomllib
 
 ROOT = Path(__file__).parent
 CONSTRAINTS = ROOT / "constraints.txt"

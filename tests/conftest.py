@@ -33,7 +33,7 @@ def write_distribution(
         path.write_text(textwrap.dedent(source))
     info = site / f"{name.replace('-', '_')}-{version}.dist-info"
     info.mkdir()
-    metadata = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
     metadata += [f"Requires-Dist: {requirement}" for requirement in requires]
     (info / "METADATA").write_text("\n".join(metadata) + "\n")
     entry_points = "[nemo.plugins]\n" + "".join(
@@ -93,3 +93,46 @@ def run_python(*args: str, env: Mapping[str, str] | None = None, **kwargs: objec
 def python() -> Callable[..., object]:
     """Run ``sys.executable`` with arguments in a subprocess; returns the CompletedProcess."""
     return run_python
+
+
+def check_distribution_contract(distribution: str, package: str) -> None:
+    """What every distribution of ours promises, installed editable or from a wheel.
+
+    * its import package is the one it claims, at the distribution's version, with ``py.typed``;
+    * ``nemo`` and ``nemo.collections`` stay PEP 420 namespaces (an ``__init__.py`` there would
+      hide every other distribution's subpackages);
+    * it requires a nemo-core range that the installed nemo-core satisfies;
+    * each of its plugins loads with no error.
+    """
+    import importlib
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    from nemo.core import plugins
+
+    module = importlib.import_module(package)
+    assert module.__version__ == metadata.version(distribution)
+    assert module.__file__ is not None
+    assert (Path(module.__file__).parent / "py.typed").is_file()
+    for namespace in ("nemo", "nemo.collections"):
+        if package.startswith(namespace + "."):
+            ns = importlib.import_module(namespace)
+            assert getattr(ns, "__file__", None) is None, f"{namespace} must have no __init__.py"
+    if distribution != "nemo-core":
+        core = [
+            Requirement(line)
+            for line in metadata.requires(distribution) or []
+            if Requirement(line).name == "nemo-core"
+        ]
+        assert core, f"{distribution} must declare its nemo-core range"
+        assert core[0].specifier.contains(metadata.version("nemo-core"))
+    for record in plugins.list_plugins():
+        if record.distribution == distribution:
+            assert record.status == "loaded", record.errors
+            assert record.errors == []
+
+
+@pytest.fixture
+def distribution_contract() -> Callable[[str, str], None]:
+    return check_distribution_contract

@@ -28,7 +28,9 @@ class Venv:
         self.python = str(root / "bin" / "python")
         own_site = subprocess.run(
             [self.python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
         outer = [p for p in site.getsitepackages() if Path(p).is_dir()]
         lines = [f"import site; site.addsitedir({p!r})" for p in outer]
@@ -36,7 +38,9 @@ class Venv:
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NEMO_PLUGINS")}
-        done = subprocess.run([self.python, *args], capture_output=True, text=True, env=env)
+        done = subprocess.run(
+            [self.python, *args], capture_output=True, text=True, env=env, check=False
+        )
         if check and done.returncode != 0:
             raise AssertionError(
                 f"{args} exited {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
@@ -45,8 +49,9 @@ class Venv:
 
     def pip_install(self, *paths: Path, no_deps: bool = False) -> None:
         flags = ["--no-build-isolation", "--no-index", "--quiet", "--disable-pip-version-check"]
-        self.run("-m", "pip", "install", *flags, *(["--no-deps"] if no_deps else []),
-                 *map(str, paths))
+        self.run(
+            "-m", "pip", "install", *flags, *(["--no-deps"] if no_deps else []), *map(str, paths)
+        )
 
     def pip_uninstall(self, *names: str) -> None:
         self.run("-m", "pip", "uninstall", "--yes", "--quiet", *names)

@@ -51,8 +51,12 @@ def test_example_plugin_installs_trains_by_name_and_uninstalls(fresh_venv):
 
 def test_broken_plugins_are_reported_and_the_rest_keeps_working(fresh_venv):
     venv = fresh_venv()
-    venv.pip_install(TEMPLATE, BROKEN / "nemo-broken-import", BROKEN / "nemo-broken-hook",
-                     BROKEN / "nemo-rival-lion")
+    venv.pip_install(
+        TEMPLATE,
+        BROKEN / "nemo-broken-import",
+        BROKEN / "nemo-broken-hook",
+        BROKEN / "nemo-rival-lion",
+    )
     # pip itself refuses the incompatible core requirement; --no-deps is how such a plugin
     # lands in real environments (installed first, nemo-core changed afterwards).
     venv.pip_install(BROKEN / "nemo-broken-core", no_deps=True)

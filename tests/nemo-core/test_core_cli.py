@@ -99,8 +99,12 @@ def test_a_plugin_taking_a_builtin_command_name_is_reported_not_fatal(
     tmp_path, new_distribution, python
 ):
     site = tmp_path / "site"
-    new_distribution(site, "nemo-clash-cli", plugins={"c": "clash_cli"},
-                     modules={"clash_cli": CLASHING_CLI_PLUGIN})
+    new_distribution(
+        site,
+        "nemo-clash-cli",
+        plugins={"c": "clash_cli"},
+        modules={"clash_cli": CLASHING_CLI_PLUGIN},
+    )
     done = _nemo(python, "plugins", env={"PYTHONPATH": str(site)})
     assert done.returncode == 0, done.stderr
     assert "nemo-clash-cli 1.0" in done.stderr and "nemo_add_cli_commands" in done.stderr

@@ -352,15 +352,23 @@ def test_first_resolver_wins_and_builtin_resolves_local_paths(plugin_site, tmp_p
     )
     plugins.refresh()
     resolve = plugins.first_hook_result
-    got = resolve("nemo_resolve_location", location="s3://b/m.nemo", cache_dir=tmp_path, refresh=False)
+    got = resolve(
+        "nemo_resolve_location", location="s3://b/m.nemo", cache_dir=tmp_path, refresh=False
+    )
     assert got == tmp_path / "m.nemo"
     local = tmp_path / "local.nemo"
-    assert resolve("nemo_resolve_location", location=str(local), cache_dir=tmp_path, refresh=False) == local
+    assert (
+        resolve("nemo_resolve_location", location=str(local), cache_dir=tmp_path, refresh=False)
+        == local
+    )
     assert (
         resolve("nemo_resolve_location", location=local.as_uri(), cache_dir=tmp_path, refresh=False)
         == local
     )
-    assert resolve("nemo_resolve_location", location="gs://x/y", cache_dir=tmp_path, refresh=False) is None
+    assert (
+        resolve("nemo_resolve_location", location="gs://x/y", cache_dir=tmp_path, refresh=False)
+        is None
+    )
 
 
 def test_a_lazy_reference_that_does_not_resolve_names_the_provider(plugin_site):
@@ -378,7 +386,9 @@ def test_a_lazy_reference_that_does_not_resolve_names_the_provider(plugin_site):
         },
     )
     plugins.refresh()
-    with pytest.raises(ImportError, match=r"model 'Dangling' registered by nemo-dangling.*NotThere"):
+    with pytest.raises(
+        ImportError, match=r"model 'Dangling' registered by nemo-dangling.*NotThere"
+    ):
         plugins.models.load("Dangling")
 
 

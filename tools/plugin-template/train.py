@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytorch_lightning as pl
 import torch
-from nemo.core.plugins import models
 from omegaconf import OmegaConf
+
+from nemo.core.plugins import models
 
 
 def main(config_path: Path) -> None:
@@ -28,12 +29,16 @@ def main(config_path: Path) -> None:
         after = torch.nn.functional.mse_loss(model(x), y).item()
     optimizer = trainer.optimizers[0]
     scheduler = trainer.lr_scheduler_configs[0].scheduler
-    print(json.dumps({
-        "optimizer": type(optimizer).__name__,
-        "scheduler": type(scheduler).__name__,
-        "loss_before": before,
-        "loss_after": after,
-    }))
+    print(
+        json.dumps(
+            {
+                "optimizer": type(optimizer).__name__,
+                "scheduler": type(scheduler).__name__,
+                "loss_before": before,
+                "loss_after": after,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-from nemo.core import ModelPT
 from torch.utils.data import DataLoader, TensorDataset
+
+from nemo.core import ModelPT
 
 __all__ = ["TinyRegressionModel"]
 
@@ -27,7 +28,9 @@ class TinyRegressionModel(ModelPT):
         x = torch.randn(int(config.num_samples), self._true_weight.numel(), generator=generator)
         y = x @ self._true_weight + 0.5
         return DataLoader(
-            TensorDataset(x, y), batch_size=int(config.batch_size), shuffle=shuffle,
+            TensorDataset(x, y),
+            batch_size=int(config.batch_size),
+            shuffle=shuffle,
             generator=generator,
         )
 
@@ -37,13 +40,17 @@ class TinyRegressionModel(ModelPT):
     def setup_validation_data(self, val_data_config: Any) -> None:
         self._validation_dl = self._loader(val_data_config, shuffle=False)
 
-    def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> torch.Tensor:
+    def training_step(
+        self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int
+    ) -> torch.Tensor:
         x, y = batch
         loss = torch.nn.functional.mse_loss(self(x), y)
         self.log("train_loss", loss)
         return loss
 
-    def validation_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> torch.Tensor:
+    def validation_step(
+        self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int
+    ) -> torch.Tensor:
         x, y = batch
         loss = torch.nn.functional.mse_loss(self(x), y)
         self.log("val_loss", loss)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import torch
+
 from nemo.core.config import OptimizerParams
 
 __all__ = ["Lion", "LionParams"]

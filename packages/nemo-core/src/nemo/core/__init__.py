@@ -17,7 +17,7 @@ _EXPORTS: dict[str, str] = {
     "hookimpl": "nemo.core.plugins",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["__version__", *_EXPORTS]  # noqa: PLE0604 - the names are the table's keys
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 

@@ -40,8 +40,6 @@ def list_registrations(args: argparse.Namespace) -> int:
         rows = [(e.name, e.target_name, e.info.get("location", ""), e.provider) for e in entries]
         print_table(("name", "class", "location", "provider"), rows)
     else:
-        rows = [
-            (e.name, ", ".join(e.aliases), e.target_name, e.provider) for e in entries
-        ]
+        rows = [(e.name, ", ".join(e.aliases), e.target_name, e.provider) for e in entries]
         print_table(("name", "aliases", "implementation", "provider"), rows)
     return 0

@@ -23,8 +23,8 @@ from nemo.core.plugins._errors import PluginWarning, RegistrationConflictError, 
 from nemo.core.plugins._manager import ENTRY_POINT_GROUP, system
 from nemo.core.plugins._markers import hookimpl, hookspec
 from nemo.core.plugins._records import PluginRecord, PluginStatus
-from nemo.core.plugins._registrar import Registrar
-from nemo.core.plugins._registry import KINDS, Registration, Registry
+from nemo.core.plugins._registrar import Registrar, make_registration
+from nemo.core.plugins._registry import KINDS, RUNTIME_PROVIDER, Registration, Registry
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -94,11 +94,8 @@ def first_hook_result(hook_name: str, **kwargs: Any) -> Any:
     return system.call_first(hook_name, **kwargs)
 
 
-def _register(kind: str, name: str, target: Any, params: Any, aliases: Iterable[str],
-              description: str, override: bool, info: dict[str, Any]) -> None:
-    registrar = Registrar(provider="<runtime>")
-    registrar._add(kind, name, target, params, aliases, description, override, info)
-    registration, _ = registrar.pending[0]
+def _register(kind: str, name: str, target: Any, *, override: bool, **fields: Any) -> None:
+    registration = make_registration(kind, name, target, provider=RUNTIME_PROVIDER, **fields)
     system.register_runtime(registration, override=override)
 
 
@@ -111,7 +108,7 @@ def register_model(
     override: bool = False,
 ) -> None:
     """Register a model class under ``name`` for this process."""
-    _register("models", name, model, None, aliases, description, override, {})
+    _register("models", name, model, aliases=aliases, description=description, override=override)
 
 
 def register_optimizer(
@@ -128,7 +125,15 @@ def register_optimizer(
     A name that is already registered raises :class:`RegistrationConflictError` unless
     ``override=True``.
     """
-    _register("optimizers", name, optimizer, optimizer_params, aliases, description, override, {})
+    _register(
+        "optimizers",
+        name,
+        optimizer,
+        params=optimizer_params,
+        aliases=aliases,
+        description=description,
+        override=override,
+    )
 
 
 def register_scheduler(
@@ -141,7 +146,15 @@ def register_scheduler(
     override: bool = False,
 ) -> None:
     """Register a learning-rate scheduler class and its params dataclass for this process."""
-    _register("schedulers", name, scheduler, scheduler_params, aliases, description, override, {})
+    _register(
+        "schedulers",
+        name,
+        scheduler,
+        params=scheduler_params,
+        aliases=aliases,
+        description=description,
+        override=override,
+    )
 
 
 def register_pretrained(
@@ -157,4 +170,12 @@ def register_pretrained(
 ) -> None:
     """Register a pretrained checkpoint for this process."""
     info = {"location": location, "sha256": sha256, **extra}
-    _register("pretrained", name, class_, None, aliases, description, override, info)
+    _register(
+        "pretrained",
+        name,
+        class_,
+        aliases=aliases,
+        description=description,
+        override=override,
+        info=info,
+    )

@@ -17,11 +17,17 @@ from typing import Any
 import pluggy
 
 from nemo.core.plugins import hookspecs
+from nemo.core.plugins._distributions import (
+    DistributionInfo,
+    canonical_name,
+    core_requirement_problem,
+    plugin_entry_points,
+)
 from nemo.core.plugins._errors import PluginWarning, RegistrationConflictError
 from nemo.core.plugins._markers import PROJECT_NAME
 from nemo.core.plugins._records import PluginRecord, PluginStatus
 from nemo.core.plugins._registrar import Registrar
-from nemo.core.plugins._registry import KINDS, RUNTIME_PROVIDER, Registration, Registry
+from nemo.core.plugins._registry import KINDS, Registration, Registry
 
 __all__ = ["ENTRY_POINT_GROUP", "PluginSystem", "system"]
 
@@ -29,10 +35,6 @@ ENTRY_POINT_GROUP = "nemo.plugins"
 _BUILTIN_PLUGIN = "nemo.core._builtin_plugin"
 _CORE_DISTRIBUTION = "nemo-core"
 _TRUTHY = {"1", "true", "yes", "on"}
-
-
-def _canonical(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")
 
 
 class PluginSystem:
@@ -126,12 +128,13 @@ class PluginSystem:
         self._records = []
         self._record_by_plugin = {}
 
-        core_version = _core_version()
+        from nemo.core import __version__ as core_version
+
         builtin = PluginRecord("builtin", _CORE_DISTRIBUTION, core_version, _BUILTIN_PLUGIN)
         self._records.append(builtin)
         self._add_plugin(builtin, lambda: importlib.import_module(_BUILTIN_PLUGIN))
-        for entry_point in _entry_points():
-            self._load_entry_point(entry_point, core_version)
+        for entry_point, info in plugin_entry_points(ENTRY_POINT_GROUP):
+            self._load_entry_point(entry_point, info, core_version)
 
         for record in self._records:
             if record.status == PluginStatus.LOADED:
@@ -139,11 +142,11 @@ class PluginSystem:
         for registration in self._runtime:
             self.registries[registration.kind].add(registration, override=True)
 
-    def _load_entry_point(self, entry_point: Any, core_version: str) -> None:
-        dist = entry_point.dist
-        dist_name = dist.name if dist is not None else "<unknown distribution>"
-        version = dist.version if dist is not None else "?"
-        record = PluginRecord(entry_point.name, dist_name, version, entry_point.value)
+    def _load_entry_point(
+        self, entry_point: Any, info: DistributionInfo, core_version: str
+    ) -> None:
+        dist_name = info.name
+        record = PluginRecord(entry_point.name, dist_name, info.version, entry_point.value)
         self._records.append(record)
 
         allowed, reason = _allowed(entry_point.name, dist_name)
@@ -151,7 +154,7 @@ class PluginSystem:
             record.status = PluginStatus.DISABLED
             record.errors.append(reason)
             return
-        problem = _core_requirement_problem(dist, core_version)
+        problem = core_requirement_problem(info, core_version)
         if problem is not None:
             record.status = PluginStatus.INCOMPATIBLE
             self._fault(
@@ -183,9 +186,7 @@ class PluginSystem:
             self._fault(record, f"has an invalid hook: {_describe(exc)}", fatal=True)
             return
         self._record_by_plugin[plugin_name] = record
-        record.hooks = sorted(
-            caller.name for caller in (self._pm.get_hookcallers(plugin) or ())
-        )
+        record.hooks = sorted(caller.name for caller in (self._pm.get_hookcallers(plugin) or ()))
         for unknown in _unknown_hooks(self._pm, plugin):
             self._fault(
                 record,
@@ -242,31 +243,11 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _metadata() -> Any:
-    import importlib_metadata
-
-    return importlib_metadata
-
-
-def _entry_points() -> list[Any]:
-    found = _metadata().entry_points(group=ENTRY_POINT_GROUP)
-    return sorted(found, key=lambda ep: (_canonical(ep.dist.name) if ep.dist else "", ep.name))
-
-
-def _core_version() -> str:
-    try:
-        return str(_metadata().version(_CORE_DISTRIBUTION))
-    except Exception:  # running from a source tree that is not installed
-        from nemo.core import __version__
-
-        return __version__
-
-
 def _allowed(entry_point_name: str, dist_name: str) -> tuple[bool, str]:
     """Apply ``NEMO_PLUGINS`` (an allow-list) and ``NEMO_DISABLE_PLUGIN_AUTOLOAD``."""
     listed = os.environ.get("NEMO_PLUGINS")
-    names = {_canonical(n) for n in (listed or "").split(",") if n.strip()}
-    named = bool(names & {_canonical(entry_point_name), _canonical(dist_name)})
+    names = {canonical_name(n) for n in (listed or "").split(",") if n.strip()}
+    named = bool(names & {canonical_name(entry_point_name), canonical_name(dist_name)})
     if os.environ.get("NEMO_DISABLE_PLUGIN_AUTOLOAD", "").strip().lower() in _TRUTHY:
         if named:
             return True, ""
@@ -274,31 +255,6 @@ def _allowed(entry_point_name: str, dist_name: str) -> tuple[bool, str]:
     if listed is not None and not named:
         return False, f"not loaded: NEMO_PLUGINS={listed!r} does not name it"
     return True, ""
-
-
-def _core_requirement_problem(dist: Any, core_version: str) -> str | None:
-    """Why the distribution's ``nemo-core`` requirement rules out the installed core, if it does."""
-    if dist is None or _canonical(dist.name) == _CORE_DISTRIBUTION:
-        return None
-    for line in dist.requires or ():
-        if not _canonical(line.lstrip()).startswith(_CORE_DISTRIBUTION):
-            continue
-        from packaging.requirements import InvalidRequirement, Requirement
-
-        try:
-            requirement = Requirement(line)
-        except InvalidRequirement:
-            continue
-        if _canonical(requirement.name) != _CORE_DISTRIBUTION:
-            continue
-        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
-            continue
-        if not requirement.specifier.contains(core_version, prereleases=True):
-            return (
-                f"requires nemo-core{requirement.specifier}, but nemo-core {core_version} "
-                "is installed"
-            )
-    return None
 
 
 def _unknown_hooks(pm: pluggy.PluginManager, plugin: Any) -> list[str]:

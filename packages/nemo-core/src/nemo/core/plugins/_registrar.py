@@ -7,7 +7,7 @@ from typing import Any
 
 from nemo.core.plugins._registry import Registration
 
-__all__ = ["Registrar"]
+__all__ = ["Registrar", "make_registration"]
 
 
 class Registrar:
@@ -31,7 +31,7 @@ class Registrar:
         override: bool = False,
     ) -> None:
         """Register a model class (a ``ModelPT`` subclass)."""
-        self._add("models", name, target, None, aliases, description, override, {})
+        self._add("models", name, target, override, aliases=aliases, description=description)
 
     def optimizer(
         self,
@@ -44,7 +44,10 @@ class Registrar:
         override: bool = False,
     ) -> None:
         """Register a ``torch.optim.Optimizer`` class with its params dataclass."""
-        self._add("optimizers", name, target, params, aliases, description, override, {})
+        self._add(
+            "optimizers", name, target, override,
+            params=params, aliases=aliases, description=description,
+        )  # fmt: skip
 
     def scheduler(
         self,
@@ -57,7 +60,10 @@ class Registrar:
         override: bool = False,
     ) -> None:
         """Register a learning-rate scheduler class with its params dataclass."""
-        self._add("schedulers", name, target, params, aliases, description, override, {})
+        self._add(
+            "schedulers", name, target, override,
+            params=params, aliases=aliases, description=description,
+        )  # fmt: skip
 
     def pretrained(
         self,
@@ -73,31 +79,39 @@ class Registrar:
     ) -> None:
         """Register a pretrained checkpoint of model class ``class_`` found at ``location``."""
         info = {"location": location, "sha256": sha256, **extra}
-        self._add("pretrained", name, class_, None, aliases, description, override, info)
+        self._add(
+            "pretrained", name, class_, override,
+            aliases=aliases, description=description, info=info,
+        )  # fmt: skip
 
-    def _add(
-        self,
-        kind: str,
-        name: str,
-        target: Any,
-        params: Any,
-        aliases: Iterable[str],
-        description: str,
-        override: bool,
-        info: dict[str, Any],
-    ) -> None:
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"a {kind[:-1]} needs a non-empty string name, got {name!r}")
-        if target is None:
-            raise ValueError(f"{kind[:-1]} {name!r}: the implementation is None")
-        registration = Registration(
-            kind=kind,
-            name=name,
-            target=target,
-            params=params,
-            aliases=tuple(aliases),
-            description=description,
-            provider=self.provider,
-            info=info,
-        )
+    def _add(self, kind: str, name: str, target: Any, override: bool, **fields: Any) -> None:
+        registration = make_registration(kind, name, target, provider=self.provider, **fields)
         self.pending.append((registration, override))
+
+
+def make_registration(
+    kind: str,
+    name: str,
+    target: Any,
+    *,
+    provider: str,
+    params: Any = None,
+    aliases: Iterable[str] = (),
+    description: str = "",
+    info: dict[str, Any] | None = None,
+) -> Registration:
+    """Validate and build one registration (shared by plugins and the runtime API)."""
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"a {kind[:-1]} needs a non-empty string name, got {name!r}")
+    if target is None:
+        raise ValueError(f"{kind[:-1]} {name!r}: the implementation is None")
+    return Registration(
+        kind=kind,
+        name=name,
+        target=target,
+        params=params,
+        aliases=tuple(aliases),
+        description=description,
+        provider=provider,
+        info=info or {},
+    )

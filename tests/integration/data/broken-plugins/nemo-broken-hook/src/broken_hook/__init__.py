@@ -1,4 +1,5 @@
 """Its nemo_register raises after registering something."""
+
 from nemo.core.plugins import hookimpl
 
 

@@ -2,6 +2,7 @@
 
 Plugins load in order of distribution name, so nemo-example-plugin holds the name first.
 """
+
 from nemo.core.plugins import hookimpl
 
 

@@ -1,0 +1,1 @@
+"""Building blocks of the ASR modules: feature extraction, convolution blocks, decoding."""

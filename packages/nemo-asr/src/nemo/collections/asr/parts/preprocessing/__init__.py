@@ -1,0 +1,1 @@
+"""Audio feature extraction (log-mel filterbanks) in plain torch."""

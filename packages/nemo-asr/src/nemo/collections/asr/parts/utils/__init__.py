@@ -1,0 +1,1 @@
+"""Small data structures shared by the ASR decoders and metrics."""
