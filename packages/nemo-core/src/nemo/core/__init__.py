@@ -15,6 +15,18 @@ __version__ = "0.1.0"
 # name -> module that defines it, imported on first use.
 _EXPORTS: dict[str, str] = {
     "hookimpl": "nemo.core.plugins",
+    "Typing": "nemo.core.classes",
+    "typecheck": "nemo.core.classes",
+    "Serialization": "nemo.core.classes",
+    "FileIO": "nemo.core.classes",
+    "Model": "nemo.core.classes",
+    "PretrainedModelInfo": "nemo.core.classes",
+    "NeuralModule": "nemo.core.classes",
+    "Loss": "nemo.core.classes",
+    "Dataset": "nemo.core.classes",
+    "IterableDataset": "nemo.core.classes",
+    "ModelPT": "nemo.core.classes",
+    "NeuralType": "nemo.core.neural_types",
 }
 
 __all__ = ["__version__", *_EXPORTS]  # noqa: PLE0604 - the names are the table's keys
@@ -22,4 +34,16 @@ __all__ = ["__version__", *_EXPORTS]  # noqa: PLE0604 - the names are the table'
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from nemo.core.classes import Dataset as Dataset
+    from nemo.core.classes import FileIO as FileIO
+    from nemo.core.classes import IterableDataset as IterableDataset
+    from nemo.core.classes import Loss as Loss
+    from nemo.core.classes import Model as Model
+    from nemo.core.classes import ModelPT as ModelPT
+    from nemo.core.classes import NeuralModule as NeuralModule
+    from nemo.core.classes import PretrainedModelInfo as PretrainedModelInfo
+    from nemo.core.classes import Serialization as Serialization
+    from nemo.core.classes import Typing as Typing
+    from nemo.core.classes import typecheck as typecheck
+    from nemo.core.neural_types import NeuralType as NeuralType
     from nemo.core.plugins import hookimpl as hookimpl
