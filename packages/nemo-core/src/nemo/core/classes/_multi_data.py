@@ -46,7 +46,7 @@ def parse_dataset_as_name(name: Any) -> str:
 
 
 def _is_path(value: Any) -> bool:
-    return isinstance(value, (str, os.PathLike)) and str(value) != "" and os.path.exists(value)
+    return isinstance(value, (str, os.PathLike)) and str(value) != "" and Path(value).exists()
 
 
 def _is_path_list(value: Any) -> bool:

@@ -22,6 +22,7 @@ Switches (process-wide, not per thread, as in NeMo):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import warnings
@@ -112,7 +113,7 @@ class Typing(ABC):  # noqa: B024 - a mixin whose members all have defaults
         return None
 
 
-class typecheck:  # noqa: N801 - NeMo's name
+class typecheck:  # NeMo's name, lower case
     """Decorator (use it with parentheses) that checks a :class:`Typing` method's neural types.
 
     Args:
@@ -167,7 +168,7 @@ class typecheck:  # noqa: N801 - NeMo's name
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not _enabled:
                 return wrapped(*args, **kwargs)
-            instance = args[0] if args else None
+            instance: Any = args[0] if args else None
             if type(instance) not in _TYPED_CLASSES:
                 _require_typing_instance(instance, wrapped)
             input_types = instance.input_types if input_override is unset else input_override
@@ -294,8 +295,6 @@ def _check_inputs(
     kwargs: dict[str, Any],
     ignore_collections: bool,
 ) -> None:
-    if len(kwargs) < len(types):
-        _check_mandatory_inputs(instance, method, types, kwargs)
     for name, value in kwargs.items():
         declared = types.get(name)
         if declared is None:
@@ -308,6 +307,8 @@ def _check_inputs(
         else:
             base, depth = _unwrap(instance, method, "input", name, declared)
             _check_nest(instance, method, name, (), base, depth, value, 0, ignore_collections)
+    if len(kwargs) < len(types):  # after the names: a misspelt name is the better message
+        _check_mandatory_inputs(instance, method, types, kwargs)
 
 
 def _check_mandatory_inputs(
@@ -489,7 +490,5 @@ def _attach(
     if not ignore_collections and level != depth:
         raise _depth_error(instance, method, "output", name, path, level, depth)
     _check_value(instance, method, "output", name, path, declared, value)
-    try:
+    with contextlib.suppress(AttributeError, TypeError):  # None, ints...: nothing to attach to
         value.neural_type = declared
-    except (AttributeError, TypeError):  # None, ints, ...: nothing to attach to, as in NeMo
-        pass

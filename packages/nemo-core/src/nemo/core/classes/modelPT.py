@@ -56,7 +56,7 @@ class ModelPT(pl.LightningModule, Model, OptimizationMixin):
         OmegaConf.set_struct(cfg, True)
         super().__init__()
         self._cfg: DictConfig = cfg
-        self.save_hyperparameters(OmegaConf.create({"cfg": cfg}))
+        self.save_hyperparameters(_plain_hparams(cfg))
         self._train_dl: Any = None
         self._validation_dl: Any = None
         self._test_dl: Any = None
@@ -88,9 +88,11 @@ class ModelPT(pl.LightningModule, Model, OptimizationMixin):
     @cfg.setter
     def cfg(self, cfg: DictConfig) -> None:
         self._cfg = cfg
-        self._set_hparams(OmegaConf.create({"cfg": cfg}))
-        if "cfg" in getattr(self, "_hparams_initial", {}):
-            self._hparams_initial["cfg"] = copy.deepcopy(cfg)
+        hparams = _plain_hparams(cfg)
+        self._set_hparams(hparams)
+        initial: Any = getattr(self, "_hparams_initial", None)
+        if initial is not None and "cfg" in initial:
+            initial["cfg"] = copy.deepcopy(hparams["cfg"])
 
     @property
     def num_weights(self) -> int:
@@ -99,7 +101,7 @@ class ModelPT(pl.LightningModule, Model, OptimizationMixin):
 
     def summarize(self, max_depth: int = 1) -> Any:
         """A Lightning ``ModelSummary`` of the model, ``max_depth`` levels of modules deep."""
-        from pytorch_lightning.utilities.model_summary import ModelSummary
+        from pytorch_lightning.utilities.model_summary.model_summary import ModelSummary
 
         summary = ModelSummary(self, max_depth=max_depth)
         logging.info("\n%s", summary)
@@ -130,13 +132,19 @@ class ModelPT(pl.LightningModule, Model, OptimizationMixin):
         self._setup_multiple("test", test_data_config)
 
     def train_dataloader(self) -> Any:
+        if self._train_dl is None:
+            raise RuntimeError(
+                f"{type(self).__name__} has no training data: set model.train_ds in the config, "
+                "or call setup_training_data(config) before trainer.fit"
+            )
         return self._train_dl
 
     def val_dataloader(self) -> Any:
-        return self._validation_dl
+        # Lightning 2 refuses None; an empty list means "no validation".
+        return [] if self._validation_dl is None else self._validation_dl
 
     def test_dataloader(self) -> Any:
-        return self._test_dl
+        return [] if self._test_dl is None else self._test_dl
 
     def get_validation_dataloader_prefix(self, dataloader_idx: int = 0) -> str:
         return self._loader_names("validation")[dataloader_idx]
@@ -172,7 +180,9 @@ class ModelPT(pl.LightningModule, Model, OptimizationMixin):
         setattr(self, loader_attr, None)
         if config is not None:
             with open_dict(self._cfg):
-                self._cfg[key] = config if isinstance(config, DictConfig) else OmegaConf.create(config)
+                self._cfg[key] = (
+                    config if isinstance(config, DictConfig) else OmegaConf.create(config)
+                )
         ds_config = self._cfg.get(key)
         if ds_config is None:
             return
@@ -188,7 +198,7 @@ class ModelPT(pl.LightningModule, Model, OptimizationMixin):
                 setattr(self, names_attr, [_multi_data.parse_dataset_as_name(value)])
             return
         loaders, names = [], []
-        for item in value:
+        for item in value or ():
             single = copy.deepcopy(ds_config)
             with open_dict(single):
                 single[data_key] = item
@@ -241,8 +251,7 @@ class ModelPT(pl.LightningModule, Model, OptimizationMixin):
     ) -> dict[str, Any] | None:
         """Reduce one validation loader's step outputs; return ``{'val_loss', 'log': {...}}``."""
         logging.warning(
-            "%s does not implement multi_validation_epoch_end: validation metrics are not "
-            "logged",
+            "%s does not implement multi_validation_epoch_end: validation metrics are not logged",
             type(self).__name__,
         )
         return None
@@ -296,20 +305,20 @@ class ModelPT(pl.LightningModule, Model, OptimizationMixin):
         main_index = self._val_dl_idx if stage == "validation" else self._test_dl_idx
         names = self._loader_names(stage)
         combined: dict[str, Any] = {}
-        log: dict[str, Any] = {}
+        logged: dict[str, Any] = {}
         for index, loader_outputs in enumerate(outputs):
             result = dict(reduce(loader_outputs, dataloader_idx=index) or {})
             prefix = names[index]
             if index == main_index and loss_key in result:
                 combined[loss_key] = result[loss_key]
             for key, value in (result.pop("log", None) or {}).items():
-                log[prefix + key] = value
+                logged[prefix + key] = value
                 if index == main_index:
-                    log.setdefault(key, value)
+                    logged.setdefault(key, value)
             for key, value in result.items():
                 combined[prefix + key] = value
-        if log:
-            self.log_dict(log, on_epoch=True, sync_dist=True)
+        if logged:
+            self.log_dict(logged, on_epoch=True, sync_dist=True)
         return combined
 
     # -- trainer -------------------------------------------------------------------------------
@@ -415,9 +424,10 @@ class ModelPT(pl.LightningModule, Model, OptimizationMixin):
         """Write the archive's weights to ``save_dir`` (whole, or one file per top module)."""
         from nemo.core.connectors.save_restore_connector import SaveRestoreConnector
 
-        return SaveRestoreConnector().extract_state_dict_from(
+        state: dict[str, torch.Tensor] = SaveRestoreConnector().extract_state_dict_from(
             str(restore_path), str(save_dir), split_by_module=split_by_module
         )
+        return state
 
     @classmethod
     def load_from_checkpoint(  # type: ignore[override]
@@ -426,6 +436,15 @@ class ModelPT(pl.LightningModule, Model, OptimizationMixin):
         """Lightning's loader, without building the data sets named in the checkpoint's cfg."""
         with _no_data_setup():
             return super().load_from_checkpoint(checkpoint_path, *args, **kwargs)
+
+
+def _plain_hparams(cfg: DictConfig) -> dict[str, Any]:
+    """The config as plain containers for Lightning's hparams.
+
+    Checkpoints then hold only builtin types, so they load with ``torch.load(weights_only=True)``
+    (a pickled DictConfig would need the unsafe loader, which can run code from the file).
+    """
+    return {"cfg": OmegaConf.to_container(cfg, resolve=True)}
 
 
 @contextmanager
