@@ -34,6 +34,13 @@ def nemo_add_cli_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler="nemo.core.cli._commands:list_registrations")
 
+    info = subparsers.add_parser(
+        "info", help="what a .nemo archive holds: class, config, parameters, artifacts"
+    )
+    info.add_argument("archive", help="path to a .nemo file")
+    info.add_argument("--json", action="store_true", help="print JSON")
+    info.set_defaults(handler="nemo.core.cli._archive_info:show_archive_info")
+
 
 @hookimpl(trylast=True)
 def nemo_resolve_location(location: str) -> Path | None:

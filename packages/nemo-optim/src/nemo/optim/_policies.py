@@ -32,7 +32,7 @@ class ScheduleArgumentError(ValueError, TypeError, AssertionError):
 
 
 def resolve_steps(steps: int | None, ratio: float | None, max_steps: int | None, what: str) -> int:
-    """A phase length from ``<what>_steps`` or ``<what>_ratio`` × ``max_steps`` (else 0)."""
+    """A phase length from ``<what>_steps`` or ``<what>_ratio`` x ``max_steps`` (else 0)."""
     if steps is not None and ratio is not None:
         raise ScheduleArgumentError(
             f"give either {what}_steps or {what}_ratio, not both "

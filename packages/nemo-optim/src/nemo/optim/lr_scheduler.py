@@ -51,7 +51,7 @@ __all__ = [
 
 
 class SquareAnnealing(WarmupPolicy):
-    """``base · ((M−s)/(M−W))²`` after warm-up, floored at ``min_lr`` (default 1e-5)."""
+    """``base · ((M-s)/(M-W))²`` after warm-up, floored at ``min_lr`` (default 1e-5)."""
 
     _requires_max_steps = True
     _default_min_lr = 1e-5
@@ -64,7 +64,7 @@ class SquareAnnealing(WarmupPolicy):
 
 
 class SquareRootAnnealing(WarmupPolicy):
-    """``base · sqrt((M−s)/M)``, floored at ``min_lr``; not offset by warm-up (quirk 2)."""
+    """``base · sqrt((M-s)/M)``, floored at ``min_lr``; not offset by warm-up (quirk 2)."""
 
     _requires_max_steps = True
 
@@ -74,7 +74,7 @@ class SquareRootAnnealing(WarmupPolicy):
 
 
 class CosineAnnealing(WarmupAnnealHoldPolicy):
-    """Half-cosine from the base rate to ``min_lr`` over ``max_steps − warmup_steps``.
+    """Half-cosine from the base rate to ``min_lr`` over ``max_steps - warmup_steps``.
 
     With ``constant_steps`` it follows Megatron's variant: warm-up from 0, cosine over the
     decay steps, then ``min_lr`` for the last ``constant_steps``.
@@ -156,7 +156,7 @@ class T5InverseSquareRootAnnealing(SquareRootConstantPolicy):
 
 
 class PolynomialDecayAnnealing(WarmupPolicy):
-    """``(base − min_lr)·(1 − x/D)^power + min_lr`` over ``D = max_steps − warmup_steps``."""
+    """``(base - min_lr)·(1 - x/D)^power + min_lr`` over ``D = max_steps - warmup_steps``."""
 
     _requires_max_steps = True
 
@@ -216,7 +216,7 @@ class _HoldThenAnneal(WarmupHoldPolicy):
 
 
 class WarmupHoldAnnealOneMinusSquareRoot(_HoldThenAnneal):
-    """``base · (1 − sqrt(x/D))`` after the hold, floored at ``min_lr``."""
+    """``base · (1 - sqrt(x/D))`` after the hold, floored at ``min_lr``."""
 
     _curve = staticmethod(curves.one_minus_sqrt)
 
@@ -228,7 +228,7 @@ class WarmupHoldAnnealLinear(_HoldThenAnneal):
 
 
 class NoamHoldAnnealing(WarmupHoldPolicy):
-    """Warm-up, hold, then ``base · (W^rate) / (s − hold)^rate`` floored at ``min_lr``."""
+    """Warm-up, hold, then ``base · (W^rate) / (s - hold)^rate`` floored at ``min_lr``."""
 
     _requires_max_steps = True
 

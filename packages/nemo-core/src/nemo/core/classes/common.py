@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from nemo.core.classes._config import maybe_update_config_version, to_dictconfig
 from nemo.core.classes._pretrained import PretrainedMixin
+from nemo.core.classes._restore_state import current_restore
 from nemo.core.classes._typecheck import Typing, is_typecheck_enabled, typecheck
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class Serialization(ABC):  # noqa: B024 - a mixin whose members all have default
     def from_config_dict(cls, config: Any, trainer: Any = None) -> Any:
         """Build an instance from a DictConfig, dict, dataclass or YAML path."""
         config = to_dictconfig(config, what=f"{cls.__name__}.from_config_dict")
+        _check_restored_targets(config)
         if "_target_" in config:
             instance = _instantiate(config, cls)
         else:
@@ -117,6 +119,15 @@ class FileIO(ABC):  # noqa: B024 - a mixin whose members all have defaults
 
 class Model(Typing, Serialization, FileIO, PretrainedMixin):
     """A trainable model that can be saved, restored and fetched by pretrained name."""
+
+
+def _check_restored_targets(config: Any) -> None:
+    """A config read from an archive may only name module classes: it must not run code."""
+    context = current_restore()
+    if context is not None and context.restore_path is not None:
+        from nemo.core.connectors._target_policy import check_restore_targets
+
+        check_restore_targets(config, context.restore_path)
 
 
 def _init_parameters(target_cls: type) -> set[str]:

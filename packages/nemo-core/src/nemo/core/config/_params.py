@@ -15,7 +15,16 @@ from typing import Any
 from omegaconf import MISSING
 from omegaconf.errors import ConfigKeyError
 
-__all__ = ["MISSING", "ParamsView", "UnknownArgumentError", "build_params", "params_to_kwargs"]
+__all__ = [
+    "MISSING",
+    "MissingArgumentError",
+    "ParamsView",
+    "UnknownArgumentError",
+    "accepted_arguments",
+    "build_params",
+    "check_arguments",
+    "params_to_kwargs",
+]
 
 
 class UnknownArgumentError(ConfigKeyError, TypeError):
@@ -29,8 +38,75 @@ class UnknownArgumentError(ConfigKeyError, TypeError):
         return self.message
 
 
+class MissingArgumentError(ValueError):
+    """A required argument was left MISSING (``'???'``) in the config and its params."""
+
+
 def _field_names(params_cls: type) -> list[str]:
     return [f.name for f in dataclasses.fields(params_cls) if f.init]
+
+
+def _describe(obj: Any) -> str:
+    return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', repr(obj))}"
+
+
+def accepted_arguments(target: Any) -> set[str] | None:
+    """The keyword arguments ``target`` (a class or a factory) accepts; None if it takes any.
+
+    A constructor with ``**kwargs`` usually hands them to its base class (NeMo's schedulers do),
+    so the base classes' constructors are read too, up to the first one without ``**kwargs``.
+    """
+    import inspect
+
+    inits = (
+        [
+            klass.__dict__["__init__"]
+            for klass in inspect.getmro(target)
+            if "__init__" in klass.__dict__
+        ]
+        if isinstance(target, type)
+        else [target]
+    )
+    names: set[str] = set()
+    for init in inits:
+        try:
+            parameters = inspect.signature(init).parameters.values()
+        except (TypeError, ValueError):  # builtins without a signature: cannot check
+            return None
+        keywords = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        names.update(p.name for p in parameters if p.kind in keywords)
+        if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+            return names - {"self"}
+    return None
+
+
+def check_arguments(
+    target: Any, arguments: Mapping[str, Any], *, params_cls: Any, purpose: str
+) -> None:
+    """Fail before construction when an argument is unknown to ``target`` or left MISSING.
+
+    The message names the argument, the params dataclass and the valid names, so a typo in a
+    YAML file is found without reading a traceback from inside torch.
+    """
+    accepted = accepted_arguments(target)
+    reference = getattr(params_cls, "__name__", None) or _describe(target)
+    if accepted is not None:
+        unknown = [key for key in arguments if key not in accepted]
+        if unknown:
+            valid = sorted(accepted - {"params", "optimizer"}, key=str.casefold)
+            raise UnknownArgumentError(
+                f"{purpose}: unknown argument(s) {', '.join(repr(k) for k in unknown)} "
+                f"(checked against {reference} and {_describe(target)}). Valid arguments: "
+                f"{', '.join(valid)}. Remove or rename them."
+            )
+    missing = [
+        key for key, value in arguments.items() if isinstance(value, str) and value == MISSING
+    ]
+    if missing:
+        raise MissingArgumentError(
+            f"{purpose}: argument(s) {', '.join(repr(k) for k in missing)} are required "
+            f"(MISSING, '???', in {reference}); set them in the config"
+        )
 
 
 def build_params(params_cls: Any, overrides: Mapping[str, Any], *, purpose: str) -> Any:
@@ -58,9 +134,30 @@ def build_params(params_cls: Any, overrides: Mapping[str, Any], *, purpose: str)
     return params_cls(**dict(overrides))
 
 
-def params_to_kwargs(params: Any) -> dict[str, Any]:
-    """The dataclass instance's fields as a plain dict (what NeMo got from ``vars(params)``)."""
-    return {name: getattr(params, name) for name in _field_names(type(params))}
+def params_to_kwargs(params: Any, target: Any = None) -> dict[str, Any]:
+    """The dataclass instance's fields as a plain dict (what NeMo got from ``vars(params)``).
+
+    With ``target``, a field that ``target`` does not accept is dropped while it holds its
+    default (NeMo 3.0's params predate some torch changes, e.g. ReduceLROnPlateau lost
+    ``verbose``); set to anything else, it is kept so that :func:`check_arguments` reports it.
+    """
+    fields = [f for f in dataclasses.fields(params) if f.init]
+    accepted = None if target is None else accepted_arguments(target)
+    kwargs = {}
+    for field in fields:
+        value = getattr(params, field.name)
+        if accepted is not None and field.name not in accepted and _is_default(field, value):
+            continue
+        kwargs[field.name] = value
+    return kwargs
+
+
+def _is_default(field: dataclasses.Field[Any], value: Any) -> bool:
+    if field.default is not dataclasses.MISSING:
+        return bool(value == field.default)
+    if field.default_factory is not dataclasses.MISSING:
+        return bool(value == field.default_factory())
+    return False
 
 
 class ParamsView(Mapping[str, Any]):
@@ -101,6 +198,7 @@ class ParamsView(Mapping[str, Any]):
 
     def lookup(self, name: str) -> Any:
         """The params dataclass for a key, a registered name or a params class name."""
+        from nemo.core.optim._provided import find_registered
         from nemo.core.plugins import UnknownNameError
 
         if name in self:
@@ -109,10 +207,11 @@ class ParamsView(Mapping[str, Any]):
             params = self._registry.get(name).load_params()
             if params is not None:
                 return params
-        for key in self:
-            candidate = self[key]
-            if getattr(candidate, "__name__", None) == name:
-                return candidate
+        if name == self._base_cls.__name__:
+            return self._base_cls
+        found = find_registered(self._registry.kind, name, params=True)
+        if found is not None:
+            return found
         kind = f"{self._registry.kind[:-1]} params"
         raise UnknownNameError(
             f"unknown {kind} {name!r}. Available: {', '.join(self)}. Register the "

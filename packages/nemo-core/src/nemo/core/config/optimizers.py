@@ -1,22 +1,21 @@
 """Optimizer params dataclasses: the base class here, the concrete ones from nemo-optim.
 
 ``OptimizerParams`` lives in nemo-core so that a third-party plugin can subclass it without
-depending on nemo-optim; ``NovogradParams``, ``AdamParams``, … are defined by nemo-optim and
-resolved on first use (with an install hint when it is missing).
+depending on nemo-optim; ``NovogradParams``, ``AdamParams``, … are registered by nemo-optim and
+resolved by class name on first use (with an install hint when it is missing).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 from nemo.core.config._params import MISSING, ParamsView, build_params
-from nemo.core.optim._provided import provided_exports
+from nemo.core.optim._provided import registered_exports
 
 __all__ = [
     "AVAILABLE_OPTIMIZER_PARAMS",
-    "OPTIM_PROVIDED_PARAMS",
     "OptimizerParams",
     "get_optimizer_config",
 ]
@@ -29,23 +28,7 @@ class OptimizerParams:
     lr: Any = MISSING
 
 
-# Defined by nemo-optim: name -> module, resolved lazily by this module's ``__getattr__``.
-OPTIM_PROVIDED_PARAMS: dict[str, str] = {
-    name: "nemo.optim.optimizer_params"
-    for name in (
-        "SGDParams",
-        "AdamParams",
-        "AdamWParams",
-        "AdadeltaParams",
-        "AdamaxParams",
-        "AdagradParams",
-        "RMSpropParams",
-        "RpropParams",
-        "NovogradParams",
-    )
-}
-
-__getattr__, __dir__ = provided_exports(__name__, {}, OPTIM_PROVIDED_PARAMS, "nemo-optim")
+__getattr__, __dir__ = registered_exports(__name__, (("optimizers", True),))
 
 
 def _view() -> ParamsView:
@@ -68,4 +51,3 @@ def get_optimizer_config(name: str, **kwargs: Any) -> functools.partial[Any]:
     params_cls = AVAILABLE_OPTIMIZER_PARAMS.lookup(name)
     build_params(params_cls, kwargs, purpose=f"optimizer params {name!r}")
     return functools.partial(params_cls, **kwargs)
-

@@ -1,8 +1,8 @@
 """Scheduler params dataclasses: the base class here, the concrete ones from nemo-optim.
 
 ``SchedulerParams`` lives in nemo-core so that a third-party plugin can subclass it without
-depending on nemo-optim; ``CosineAnnealingParams``, … are defined by nemo-optim and resolved on
-first use (with an install hint when it is missing).
+depending on nemo-optim; ``CosineAnnealingParams``, … are registered by nemo-optim and resolved by
+class name on first use (with an install hint when it is missing).
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from nemo.core.config._params import ParamsView, build_params
-from nemo.core.optim._provided import provided_exports
+from nemo.core.optim._provided import registered_exports
 
 __all__ = [
     "AVAILABLE_SCHEDULER_PARAMS",
-    "SCHED_PROVIDED_PARAMS",
     "SchedulerParams",
     "get_scheduler_config",
 ]
@@ -29,42 +28,7 @@ class SchedulerParams:
     last_epoch: int = -1
 
 
-# Defined by nemo-optim: name -> module, resolved lazily by this module's ``__getattr__``.
-SCHED_PROVIDED_PARAMS: dict[str, str] = {
-    name: "nemo.optim.scheduler_params"
-    for name in (
-        "WarmupSchedulerParams",
-        "WarmupHoldSchedulerParams",
-        "WarmupAnnealingHoldSchedulerParams",
-        "SquareRootConstantSchedulerParams",
-        "SquareAnnealingParams",
-        "SquareRootAnnealingParams",
-        "CosineAnnealingParams",
-        "NoamAnnealingParams",
-        "NoamHoldAnnealingParams",
-        "WarmupAnnealingParams",
-        "WarmupHoldAnnealOneMinusSquareRootParams",
-        "WarmupHoldAnnealLinearParams",
-        "InverseSquareRootAnnealingParams",
-        "T5InverseSquareRootAnnealingParams",
-        "PolynomialDecayAnnealingParams",
-        "PolynomialHoldDecayAnnealingParams",
-        "StepLRParams",
-        "ExponentialLRParams",
-        "ReduceLROnPlateauParams",
-        "CyclicLRParams",
-        "OneCycleLRParams",
-        "CosineAnnealingLRParams",
-        "CosineAnnealingWarmRestartsParams",
-        "MultiStepLRParams",
-        "LinearLRParams",
-        "ConstantLRParams",
-        "PolynomialLRParams",
-        "LambdaLRParams",
-    )
-}
-
-__getattr__, __dir__ = provided_exports(__name__, {}, SCHED_PROVIDED_PARAMS, "nemo-optim")
+__getattr__, __dir__ = registered_exports(__name__, (("schedulers", True),))
 
 
 def _view() -> ParamsView:

@@ -1,52 +1,103 @@
-"""Module attributes that another distribution of ours defines, resolved on first use.
+"""Module attributes that plugins provide: ``from nemo.core.config import NovogradParams``.
 
-``from nemo.core.config import NovogradParams`` keeps working as in NeMo, although the class
-lives in nemo-optim: the name is looked up lazily, and when the distribution is missing the error
-says which one to install instead of a bare ``ModuleNotFoundError``.
+NeMo defined its optimizers, schedulers and their params dataclasses inside ``nemo.core``; here
+nemo-optim (or any plugin) registers them. So that NeMo-style imports keep working, a module
+built with :func:`registered_exports` answers an unknown attribute with the object registered
+under that *class* name, found from the lazy references without importing anything else. No
+table of names is kept here: whatever the installed plugins register is what resolves.
+
+When the name is not registered and the distribution that usually provides such names is not
+installed, the error says what to install instead of a bare ``AttributeError``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
-from nemo.core._lazy import lazy_exports
+__all__ = ["MissingDistributionError", "find_registered", "registered_exports"]
 
-__all__ = ["MissingDistributionError", "provided_exports"]
+OPTIM_DISTRIBUTION = "nemo-optim"
 
 
 class MissingDistributionError(ImportError):
-    """A name is defined by one of our distributions that is not installed."""
+    """A name comes from one of our distributions, which is not installed (or failed to load).
 
-
-def _is_missing(module_path: str, exc: ModuleNotFoundError) -> bool:
-    missing = exc.name or ""
-    return bool(missing) and (module_path == missing or module_path.startswith(missing + "."))
-
-
-def provided_exports(
-    package: str,
-    local: Mapping[str, str],
-    provided: Mapping[str, str],
-    distribution: str,
-) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """A module ``__getattr__``/``__dir__`` for ``local`` names and names from ``distribution``.
-
-    Both mappings go from attribute name to the module defining it (absolute or relative to
-    ``package``).
+    An ``ImportError`` so that ``from … import Name`` shows this message (Python replaces an
+    ``AttributeError`` there by a bare "cannot import name").
     """
-    exports = {**local, **provided}
-    resolve, listing = lazy_exports(package, exports)
+
+
+def _attribute_name(ref: Any) -> str:
+    from nemo.core.plugins._refs import describe_target
+
+    return describe_target(ref).rpartition(":")[2].rpartition(".")[2]
+
+
+def find_registered(kind: str, class_name: str, *, params: bool) -> Any:
+    """The implementation (or params dataclass) registered under ``kind`` named ``class_name``.
+
+    Returns ``None`` when no registration has it. Only the one found is imported.
+    """
+    from nemo.core.plugins import get_registry
+
+    for entry in get_registry(kind).entries():
+        ref = entry.params if params else entry.target
+        if ref is not None and _attribute_name(ref) == class_name:
+            return entry.load_params() if params else entry.load()
+    return None
+
+
+def _distribution_loaded(distribution: str) -> bool:
+    from nemo.core.plugins import PluginStatus, list_plugins
+
+    return any(
+        record.distribution == distribution and record.status == PluginStatus.LOADED
+        for record in list_plugins()
+    )
+
+
+def registered_exports(
+    package: str,
+    sources: tuple[tuple[str, bool], ...],
+    *,
+    distribution: str = OPTIM_DISTRIBUTION,
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A module ``__getattr__``/``__dir__`` resolving class names through the registries.
+
+    ``sources`` lists ``(kind, params)`` pairs searched in order: ``("optimizers", False)``
+    finds optimizer classes, ``("optimizers", True)`` their params dataclasses.
+    """
+    import importlib
 
     def __getattr__(name: str) -> Any:
-        try:
-            return resolve(name)
-        except ModuleNotFoundError as exc:
-            if name not in provided or not _is_missing(provided[name], exc):
-                raise
+        if name.startswith("__"):  # import machinery probes (__path__, __wrapped__, …)
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        for kind, params in sources:
+            found = find_registered(kind, name, params=params)
+            if found is not None:
+                return found
+        if not _distribution_loaded(distribution):
             raise MissingDistributionError(
-                f"{package}.{name} is provided by the distribution {distribution!r}, which is "
-                f"not installed: pip install -c constraints.txt packages/{distribution}"
-            ) from exc
+                f"{package}.{name} is not registered by any installed plugin; NeMo's "
+                f"optimizers, schedulers and their params come from the distribution "
+                f"{distribution!r}, which is not installed or failed to load: pip install -c "
+                f"constraints.txt packages/{distribution} (see `nemo plugins` for load errors)"
+            )
+        raise AttributeError(
+            f"module {package!r} has no attribute {name!r}, and no installed plugin registers "
+            f"a class of that name (see `nemo list optimizers` / `nemo list schedulers`)"
+        )
 
-    return __getattr__, listing
+    def __dir__() -> list[str]:
+        from nemo.core.plugins import get_registry
+
+        names = set(importlib.import_module(package).__dict__)
+        for kind, params in sources:
+            for entry in get_registry(kind).entries():
+                ref = entry.params if params else entry.target
+                if ref is not None:
+                    names.add(_attribute_name(ref))
+        return sorted(names)
+
+    return __getattr__, __dir__

@@ -5,17 +5,22 @@ Only used to word an error message: nothing here is registered or imported.
 
 from __future__ import annotations
 
-__all__ = ["known_provider"]
+__all__ = ["known_names", "known_provider"]
 
 _TORCH_OPTIMIZERS = ("sgd", "adam", "adamw", "adadelta", "adamax", "adagrad", "rmsprop", "rprop")
+_NEMO_OPTIMIZERS = ("novograd", "adafactor")
 _NEMO_SCHEDULERS = (
     "WarmupPolicy",
     "WarmupHoldPolicy",
+    "WarmupAnnealHoldPolicy",
+    "SquareRootConstantPolicy",
     "SquareAnnealing",
     "SquareRootAnnealing",
     "CosineAnnealing",
     "NoamAnnealing",
     "NoamHoldAnnealing",
+    "WarmupHoldAnnealOneMinusSquareRoot",
+    "WarmupHoldAnnealLinear",
     "WarmupAnnealing",
     "InverseSquareRootAnnealing",
     "T5InverseSquareRootAnnealing",
@@ -30,10 +35,10 @@ _TORCH_SCHEDULERS = (
     "OneCycleLR",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
-    "LambdaLR",
     "MultiStepLR",
     "LinearLR",
     "ConstantLR",
+    "PolynomialLR",
 )
 _ASR_MODELS = ("EncDecCTCModel", "EncDecCTCModelBPE")
 _ASR_PRETRAINED = (
@@ -46,7 +51,7 @@ _ASR_PRETRAINED = (
 )
 
 _PROVIDERS: dict[str, dict[str, str]] = {
-    "optimizers": {name: "nemo-optim" for name in (*_TORCH_OPTIMIZERS, "novograd")},
+    "optimizers": {name: "nemo-optim" for name in (*_TORCH_OPTIMIZERS, *_NEMO_OPTIMIZERS)},
     "schedulers": {name: "nemo-optim" for name in (*_NEMO_SCHEDULERS, *_TORCH_SCHEDULERS)},
     "models": {name: "nemo-asr" for name in _ASR_MODELS},
     "pretrained": {name: "nemo-asr" for name in _ASR_PRETRAINED},
@@ -60,3 +65,8 @@ def known_provider(kind: str, name: str) -> str | None:
         return table[name]
     folded = name.casefold()
     return next((dist for known, dist in table.items() if known.casefold() == folded), None)
+
+
+def known_names(kind: str, distribution: str) -> list[str]:
+    """Every name we expect ``distribution`` to register under ``kind`` (kept in step by tests)."""
+    return sorted(name for name, dist in _PROVIDERS.get(kind, {}).items() if dist == distribution)

@@ -7,6 +7,7 @@ that caused it and reported once, as a :class:`PluginWarning`.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import threading
@@ -27,12 +28,16 @@ from nemo.core.plugins._errors import PluginWarning, RegistrationConflictError
 from nemo.core.plugins._markers import PROJECT_NAME
 from nemo.core.plugins._records import PluginRecord, PluginStatus
 from nemo.core.plugins._registrar import Registrar
-from nemo.core.plugins._registry import KINDS, Registration, Registry
+from nemo.core.plugins._registry import KINDS, Registration, Registry, singular
 
 __all__ = ["ENTRY_POINT_GROUP", "PluginSystem", "system"]
 
 ENTRY_POINT_GROUP = "nemo.plugins"
-_BUILTIN_PLUGIN = "nemo.core._builtin_plugin"
+# nemo-core's own plugins, loaded first and always, like pytest's built-in plugins.
+_BUILTIN_PLUGINS = {
+    "builtin": "nemo.core._builtin_plugin",
+    "pretrained": "nemo.core.pretrained._plugin",  # http(s) and package:// locations
+}
 _CORE_DISTRIBUTION = "nemo-core"
 _TRUTHY = {"1", "true", "yes", "on"}
 
@@ -130,9 +135,10 @@ class PluginSystem:
 
         from nemo.core import __version__ as core_version
 
-        builtin = PluginRecord("builtin", _CORE_DISTRIBUTION, core_version, _BUILTIN_PLUGIN)
-        self._records.append(builtin)
-        self._add_plugin(builtin, lambda: importlib.import_module(_BUILTIN_PLUGIN))
+        for name, module in _BUILTIN_PLUGINS.items():
+            builtin = PluginRecord(name, _CORE_DISTRIBUTION, core_version, module)
+            self._records.append(builtin)
+            self._add_plugin(builtin, functools.partial(importlib.import_module, module))
         for entry_point, info in plugin_entry_points(ENTRY_POINT_GROUP):
             self._load_entry_point(entry_point, info, core_version)
 
@@ -222,7 +228,7 @@ class PluginSystem:
                     holder = self.registries[registration.kind].holder_of(registration.name)
                     self._fault(
                         record,
-                        f"registers {registration.kind[:-1]} {registration.name!r}, which "
+                        f"registers {singular(registration.kind)} {registration.name!r}, which "
                         f"{holder.provider if holder else 'another plugin'} already registered; "
                         "kept the first. Rename it in one of the plugins, register it with "
                         "override=True, or leave one plugin out with NEMO_PLUGINS",

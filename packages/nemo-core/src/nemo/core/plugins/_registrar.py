@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from nemo.core.plugins._registry import Registration
+from nemo.core.plugins._registry import Registration, singular
 
 __all__ = ["Registrar", "make_registration"]
 
@@ -102,9 +102,9 @@ def make_registration(
 ) -> Registration:
     """Validate and build one registration (shared by plugins and the runtime API)."""
     if not isinstance(name, str) or not name:
-        raise ValueError(f"a {kind[:-1]} needs a non-empty string name, got {name!r}")
+        raise ValueError(f"a {singular(kind)} needs a non-empty string name, got {name!r}")
     if target is None:
-        raise ValueError(f"{kind[:-1]} {name!r}: the implementation is None")
+        raise ValueError(f"{singular(kind)} {name!r}: the implementation is None")
     return Registration(
         kind=kind,
         name=name,

@@ -13,10 +13,15 @@ from nemo.core.plugins._errors import RegistrationConflictError, UnknownNameErro
 from nemo.core.plugins._known import known_provider
 from nemo.core.plugins._refs import describe_target, is_lazy_ref, resolve_ref
 
-__all__ = ["KINDS", "RUNTIME_PROVIDER", "Registration", "Registry"]
+__all__ = ["KINDS", "RUNTIME_PROVIDER", "Registration", "Registry", "singular"]
 
 KINDS = ("models", "optimizers", "schedulers", "pretrained")
 RUNTIME_PROVIDER = "<runtime>"
+
+
+def singular(kind: str) -> str:
+    """How messages name one entry of ``kind``: "optimizer", "pretrained model"."""
+    return "pretrained model" if kind == "pretrained" else kind.removesuffix("s")
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ def _load(target: Any, registration: Registration) -> Any:
         return resolve_ref(target)
     except ImportError as exc:
         raise ImportError(
-            f"{registration.kind[:-1]} {registration.name!r} registered by "
+            f"{singular(registration.kind)} {registration.name!r} registered by "
             f"{registration.provider} cannot be loaded: {exc}. "
             f"Reinstall or upgrade {registration.provider}."
         ) from exc
@@ -161,7 +166,7 @@ class Registry:
             if clashes and not override:
                 first = next(iter(clashes.values()))
                 raise RegistrationConflictError(
-                    f"{self.kind[:-1]} {registration.name!r} is already registered by "
+                    f"{singular(self.kind)} {registration.name!r} is already registered by "
                     f"{first.provider} (as {first.target_name}); pass override=True to replace "
                     "it, or choose another name"
                 )
@@ -197,8 +202,7 @@ class Registry:
         return matches[0] if len(matches) == 1 else None
 
     def _unknown_message(self, name: str) -> str:
-        singular = self.kind[:-1]
-        message = f"unknown {singular} {name!r}."
+        message = f"unknown {singular(self.kind)} {name!r}."
         provider = known_provider(self.kind, name)
         if provider is not None:
             message += (

@@ -112,11 +112,20 @@ def nemo_resolve_location(location: str, cache_dir: Path, refresh: bool) -> Path
 
     Return ``None`` for a location this plugin does not handle, so the next resolver is tried.
     The first non-``None`` result wins: a plugin adds a scheme (``s3://``, ``hf://``) by
-    answering for it. nemo-core's built-in resolver handles local paths and ``file://`` and is
-    called last.
+    answering for it. nemo-core's built-in resolvers handle local paths, ``file://``,
+    ``http(s)://`` and ``package://`` and are called last, so a plugin may also take over one
+    of those (a mirror, a proxy that logs in).
+
+    nemo-core calls the hook holding the entry's lock (processes fetching one model wait for
+    each other) and checks the returned file against the registered sha256 and size, deleting
+    it if it is in the cache and wrong. A resolver that downloads should reuse a complete file
+    already in ``cache_dir`` unless ``refresh``, write to a temporary name and rename, and
+    honour ``NEMO_OFFLINE`` (:func:`nemo.core.pretrained.is_offline`); for a scheme that maps
+    to an https URL, :func:`nemo.core.pretrained.download_url` does all of this.
 
     :param location: the location string as registered.
-    :param cache_dir: the directory in which this location's download may be stored.
+    :param cache_dir: the directory in which this location's download may be stored (keyed by
+        the registered sha256, else by the location; it may not exist yet).
     :param refresh: ``True`` when the user asked to ignore any cached copy.
     """
 

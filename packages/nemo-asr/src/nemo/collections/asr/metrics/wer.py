@@ -8,7 +8,7 @@ import torch
 from torchmetrics import Metric
 
 from nemo.collections.asr.metrics._levenshtein import edit_distance
-from nemo.collections.asr.parts.submodules.ctc_decoding import CTCDecoding
+from nemo.collections.asr.parts.submodules.ctc_decoding import AbstractCTCDecoding, CTCDecoding
 from nemo.utils import logging
 
 __all__ = ["WER", "word_error_rate"]
@@ -47,7 +47,8 @@ def word_error_rate(
 class WER(Metric):
     """Batch WER of CTC outputs against reference token ids (``use_cer`` for CER).
 
-    ``decoding`` is a :class:`CTCDecoding` or simply the vocabulary (then greedy CTC).
+    ``decoding`` is a CTC decoding (:class:`CTCDecoding`, :class:`CTCBPEDecoding`) or simply the
+    vocabulary (then greedy character CTC).
     ``update`` replaces the state with the batch's edit distance and reference length (summed
     across processes); ``compute`` returns ``(wer, scores, words)``.
     """
@@ -56,7 +57,7 @@ class WER(Metric):
 
     def __init__(
         self,
-        decoding: CTCDecoding | Sequence[str],
+        decoding: AbstractCTCDecoding | Sequence[str],
         use_cer: bool = False,
         log_prediction: bool = True,
         fold_consecutive: bool = True,
@@ -65,7 +66,7 @@ class WER(Metric):
         sync_on_compute: bool = True,
     ) -> None:
         super().__init__(dist_sync_on_step=dist_sync_on_step, sync_on_compute=sync_on_compute)
-        if not isinstance(decoding, CTCDecoding):
+        if not isinstance(decoding, AbstractCTCDecoding):
             decoding = CTCDecoding({"batch_dim_index": batch_dim_index}, vocabulary=decoding)
         self.decoding = decoding
         self.use_cer = use_cer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+
 import torch
 
 from nemo.collections.asr.parts.preprocessing.features import FilterbankFeatures, NormalizeType

@@ -1,1 +1,1 @@
-"""Sub-networks and algorithms shared by the ASR modules (Jasper blocks, SpecAugment, CTC decoding)."""
+"""Sub-networks and algorithms of the ASR modules: Jasper blocks, SpecAugment, CTC decoding."""

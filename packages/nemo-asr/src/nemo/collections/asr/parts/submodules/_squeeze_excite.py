@@ -11,9 +11,10 @@ __all__ = ["SqueezeExcite"]
 class SqueezeExcite(nn.Module):
     """Gate every channel by a sigmoid of an MLP over its masked time average.
 
-    ``context_window >= 0`` averages a random window of that many frames while training (whole
-    utterance at inference), as NeMo does. Padding frames are zeroed and excluded from the mean,
-    so the gate of an utterance does not depend on the batch it is in.
+    ``context_window >= 0`` averages a window of that many frames, as NeMo does: a random one
+    while training, the first one at inference (a streaming-friendly choice of NeMo's that a
+    trained checkpoint expects, so it is kept). Padding frames are zeroed and excluded from the
+    mean, so the gate of an utterance does not depend on the batch it is in.
     """
 
     def __init__(
@@ -55,9 +56,9 @@ class SqueezeExcite(nn.Module):
 
     def _pool(self, x: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
         timesteps = x.shape[-1]
-        if self.context_window < 0 or not self.training or timesteps <= self.context_window:
+        if self.context_window < 0 or timesteps <= self.context_window:
             return x.sum(dim=-1, keepdim=True) / valid.sum(dim=-1, keepdim=True).to(x.dtype)
-        start = int(torch.randint(0, timesteps - self.context_window, (1,)))
+        start = int(torch.randint(0, timesteps - self.context_window, (1,))) if self.training else 0
         stop = start + self.context_window
         count = valid[:, :, start:stop].sum(dim=-1, keepdim=True).to(x.dtype)
         return x[:, :, start:stop].sum(dim=-1, keepdim=True) / (count + 1e-8)

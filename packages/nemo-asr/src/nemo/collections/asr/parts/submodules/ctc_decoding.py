@@ -1,63 +1,119 @@
-"""Greedy CTC decoding: frame argmax, fold repeats, drop blanks, map ids to labels.
+"""Greedy CTC decoding: frame argmax, fold repeats, drop blanks, map ids to text.
 
-The blank is the last index (``len(vocabulary)``), as in NeMo's character CTC models.
+The blank is the last index (``len(vocabulary)``), as in NeMo's CTC models. Hypotheses can carry
+timestamps: for every emitted token and every word, the frames where it starts and ends
+(``start_offset``/``end_offset``, end exclusive) and, when the decoding knows how long an output
+frame lasts (:attr:`AbstractCTCDecoding.time_stride`, set by the model to its preprocessor's
+``window_stride`` times its encoder's subsampling factor), the same in seconds (``start``/``end``).
 """
 
 from __future__ import annotations
 
+import itertools
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import torch
 
 from nemo.collections.asr.parts.utils.rnnt_utils import Hypothesis
+from nemo.utils import logging
 
-__all__ = ["CTCDecoding", "ctc_greedy_decode"]
+__all__ = [
+    "AbstractCTCDecoding",
+    "CTCBPEDecoding",
+    "CTCDecoding",
+    "ctc_greedy_decode",
+    "ctc_greedy_offsets",
+]
 
 _GREEDY_STRATEGIES = ("greedy", "greedy_batch")
+_SPIECE_WORD_START = "\u2581"  # sentencepiece's "▁": the token begins a new word
 
 
-def ctc_greedy_decode(frame_ids: Sequence[int], blank: int, fold_consecutive: bool = True) -> list[int]:
+def ctc_greedy_offsets(
+    frame_ids: Sequence[int], blank: int, fold_consecutive: bool = True
+) -> list[tuple[int, int, int]]:
+    """``(token, first frame, end frame)`` of every token a CTC frame sequence emits.
+
+    Consecutive frames of one token form one emission (unless ``fold_consecutive`` is off, then
+    each frame emits); blank frames emit nothing and separate repeats of a token.
+    """
+    emitted = []
+    frame = 0
+    for token, run in itertools.groupby(int(t) for t in frame_ids):
+        count = len(list(run))
+        if token != blank:
+            if fold_consecutive:
+                emitted.append((token, frame, frame + count))
+            else:
+                emitted.extend((token, f, f + 1) for f in range(frame, frame + count))
+        frame += count
+    return emitted
+
+
+def ctc_greedy_decode(
+    frame_ids: Sequence[int], blank: int, fold_consecutive: bool = True
+) -> list[int]:
     """Token ids of a CTC frame sequence: repeats folded (unless told not to), blanks removed."""
-    tokens = []
-    previous = blank
-    for token in frame_ids:
-        if token != blank and (not fold_consecutive or token != previous):
-            tokens.append(int(token))
-        previous = token
-    return tokens
+    return [token for token, _, _ in ctc_greedy_offsets(frame_ids, blank, fold_consecutive)]
 
 
-class CTCDecoding:
-    """Turns CTC decoder outputs (log-probs or frame ids) into text and :class:`Hypothesis`.
+def _decoding_config(decoding_cfg: Mapping[str, Any] | None) -> dict[str, Any]:
+    if decoding_cfg is None:
+        return {}
+    from omegaconf import DictConfig, OmegaConf
 
-    ``decoding_cfg`` is the model config's ``decoding`` section; only the greedy strategies are
-    implemented, and ``batch_dim_index`` says where the batch axis of the outputs is.
+    if isinstance(decoding_cfg, DictConfig):
+        return dict(OmegaConf.to_container(decoding_cfg, resolve=True))  # type: ignore[arg-type]
+    return dict(decoding_cfg)
+
+
+class AbstractCTCDecoding(ABC):
+    """Greedy CTC decoding shared by character and subword models.
+
+    ``decoding_cfg`` is the model config's ``decoding`` section (NeMo 3.0 writes one). Only the
+    greedy strategies exist here: a config asking for another (``beam``, ``wfst``, ...) decodes
+    greedily, with a warning, so that NeMo's archives restore. Used keys: ``strategy``,
+    ``batch_dim_index``, ``word_seperator`` (sic, NeMo's spelling), ``compute_timestamps`` and
+    ``preserve_alignments`` (top level or under ``greedy``).
     """
 
-    def __init__(self, decoding_cfg: Mapping[str, Any] | None, vocabulary: Sequence[str]) -> None:
-        cfg = dict(decoding_cfg or {})
-        strategy = cfg.get("strategy", "greedy_batch")
+    def __init__(self, decoding_cfg: Mapping[str, Any] | None, blank_id: int) -> None:
+        cfg = _decoding_config(decoding_cfg)
+        strategy = cfg.get("strategy") or "greedy_batch"
         if strategy not in _GREEDY_STRATEGIES:
-            raise ValueError(
-                f"CTC decoding strategy {strategy!r} is not available; use one of "
-                f"{', '.join(_GREEDY_STRATEGIES)}"
+            logging.warning(
+                "CTC decoding strategy %r is not implemented; decoding greedily instead (set "
+                "decoding.strategy to greedy_batch to silence this)",
+                strategy,
             )
-        if not vocabulary:
-            raise ValueError("CTCDecoding needs a non-empty vocabulary (the model's labels)")
+            strategy = "greedy_batch"
+        greedy = cfg.get("greedy") or {}
         self.cfg = cfg
         self.strategy = strategy
-        self.vocabulary = list(vocabulary)
-        self.blank_id = len(self.vocabulary)
+        self.blank_id = blank_id
         self.batch_dim_index = int(cfg.get("batch_dim_index", 0))
+        self.word_separator = str(cfg.get("word_seperator", " "))
+        self.compute_timestamps = bool(
+            cfg.get("compute_timestamps") or greedy.get("compute_timestamps")
+        )
+        self.preserve_alignments = bool(
+            cfg.get("preserve_alignments") or greedy.get("preserve_alignments")
+        )
+        self.time_stride: float | None = None
 
+    @abstractmethod
     def decode_ids_to_tokens(self, tokens: Sequence[int]) -> list[str]:
-        """The labels of ``tokens``."""
-        return [self.vocabulary[int(t)] for t in tokens]
+        """The label (character or subword) of each token id."""
 
+    @abstractmethod
     def decode_tokens_to_str(self, tokens: Sequence[int]) -> str:
-        """The text of ``tokens`` (characters joined with no separator)."""
-        return "".join(self.decode_ids_to_tokens(tokens))
+        """The text of a sequence of token ids."""
+
+    @abstractmethod
+    def _group_words(self, tokens: Sequence[int]) -> list[list[int]]:
+        """Positions in ``tokens`` of each word's tokens (separators belong to no word)."""
 
     @torch.no_grad()
     def ctc_decoder_predictions_tensor(
@@ -67,7 +123,13 @@ class CTCDecoding:
         fold_consecutive: bool = True,
         return_hypotheses: bool = False,
     ) -> list[Hypothesis]:
-        """One hypothesis per utterance from log-probs (B, T, V) or frame ids (B, T)."""
+        """One hypothesis per utterance from log-probs (B, T, V) or frame ids (B, T).
+
+        ``score`` is the sum of the chosen frames' log-probabilities (``-1.0`` from ids);
+        ``length`` the frames decoded when lengths are given, else 0. With
+        ``return_hypotheses`` (or ``compute_timestamps``/``preserve_alignments`` in the config)
+        the raw frame ids are kept in ``alignments`` and timestamps in ``timestamp``.
+        """
         if decoder_outputs.dim() not in (2, 3):
             raise ValueError(
                 "decoder_outputs must be log-probs (B, T, V) or frame ids (B, T), got shape "
@@ -82,19 +144,105 @@ class CTCDecoding:
         else:
             frame_ids = outputs.long()
         lengths = None if decoder_lengths is None else decoder_lengths.detach().cpu().long()
+        keep_alignments = return_hypotheses or self.preserve_alignments
+        timestamps = return_hypotheses or self.compute_timestamps
         hypotheses = []
         for b in range(frame_ids.shape[0]):
             length = frame_ids.shape[1] if lengths is None else int(lengths[b])
             ids = frame_ids[b, :length].tolist()
-            tokens = ctc_greedy_decode(ids, self.blank_id, fold_consecutive)
-            score = float(best[b, :length].sum()) if from_logprobs else -1.0
+            emitted = ctc_greedy_offsets(ids, self.blank_id, fold_consecutive)
+            tokens = [token for token, _, _ in emitted]
             hypotheses.append(
                 Hypothesis(
-                    score=score,
+                    score=float(best[b, :length].sum()) if from_logprobs else -1.0,
                     y_sequence=tokens,
                     text=self.decode_tokens_to_str(tokens),
-                    alignments=ids if return_hypotheses else None,
+                    alignments=ids if keep_alignments else None,
                     length=0 if lengths is None else length,
+                    timestamp=self._timestamps(emitted, ids) if timestamps else None,
                 )
             )
         return hypotheses
+
+    def _timestamps(
+        self, emitted: Sequence[tuple[int, int, int]], frame_ids: Sequence[int]
+    ) -> dict[str, Any]:
+        tokens = [token for token, _, _ in emitted]
+        labels = self.decode_ids_to_tokens(tokens)
+        token_entries = [
+            self._with_seconds({"char": label, "start_offset": start, "end_offset": end})
+            for label, (_, start, end) in zip(labels, emitted, strict=True)
+        ]
+        word_entries = []
+        for positions in self._group_words(tokens):
+            first, last = emitted[positions[0]], emitted[positions[-1]]
+            word = self.decode_tokens_to_str([tokens[p] for p in positions]).strip()
+            entry = {"word": word, "start_offset": first[1], "end_offset": last[2]}
+            word_entries.append(self._with_seconds(entry))
+        return {
+            "timestep": [start for _, start, _ in emitted],
+            "char": token_entries,
+            "word": word_entries,
+        }
+
+    def _with_seconds(self, entry: dict[str, Any]) -> dict[str, Any]:
+        if self.time_stride is not None:  # rounded: 47 * 0.02 is 0.9400000000000001
+            entry["start"] = round(entry["start_offset"] * self.time_stride, 6)
+            entry["end"] = round(entry["end_offset"] * self.time_stride, 6)
+        return entry
+
+
+class CTCDecoding(AbstractCTCDecoding):
+    """Character CTC decoding: ``vocabulary`` is the model's label list (blank excluded)."""
+
+    def __init__(self, decoding_cfg: Mapping[str, Any] | None, vocabulary: Sequence[str]) -> None:
+        if not vocabulary:
+            raise ValueError("CTCDecoding needs a non-empty vocabulary (the model's labels)")
+        super().__init__(decoding_cfg, blank_id=len(vocabulary))
+        self.vocabulary = list(vocabulary)
+
+    def decode_ids_to_tokens(self, tokens: Sequence[int]) -> list[str]:
+        return [self.vocabulary[int(t)] for t in tokens]
+
+    def decode_tokens_to_str(self, tokens: Sequence[int]) -> str:
+        return "".join(self.decode_ids_to_tokens(tokens))
+
+    def _group_words(self, tokens: Sequence[int]) -> list[list[int]]:
+        words: list[list[int]] = []
+        current: list[int] = []
+        for position, label in enumerate(self.decode_ids_to_tokens(tokens)):
+            if label == self.word_separator:
+                if current:
+                    words.append(current)
+                current = []
+            else:
+                current.append(position)
+        if current:
+            words.append(current)
+        return words
+
+
+class CTCBPEDecoding(AbstractCTCDecoding):
+    """Subword CTC decoding with a tokenizer (``ids_to_tokens``, ``ids_to_text``, ``vocab_size``).
+
+    A word starts at every token that begins with sentencepiece's ``▁``.
+    """
+
+    def __init__(self, decoding_cfg: Mapping[str, Any] | None, tokenizer: Any) -> None:
+        super().__init__(decoding_cfg, blank_id=int(tokenizer.vocab_size))
+        self.tokenizer = tokenizer
+
+    def decode_ids_to_tokens(self, tokens: Sequence[int]) -> list[str]:
+        return list(self.tokenizer.ids_to_tokens([int(t) for t in tokens]))
+
+    def decode_tokens_to_str(self, tokens: Sequence[int]) -> str:
+        return str(self.tokenizer.ids_to_text([int(t) for t in tokens]))
+
+    def _group_words(self, tokens: Sequence[int]) -> list[list[int]]:
+        words: list[list[int]] = []
+        for position, piece in enumerate(self.decode_ids_to_tokens(tokens)):
+            if piece.startswith(_SPIECE_WORD_START) or not words:
+                words.append([])
+            if piece != _SPIECE_WORD_START:
+                words[-1].append(position)
+        return [word for word in words if word]

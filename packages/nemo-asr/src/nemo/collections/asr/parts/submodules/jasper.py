@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from functools import partial
 
 import torch
 from torch import nn
@@ -35,8 +34,11 @@ __all__ = [
     "jasper_activations",
 ]
 
+# NeMo's table: "hardtanh" is torch's default Hardtanh, clipping to [-1, 1]. (Blocks built with
+# no activation use Hardtanh(0, 20) instead, see ``JasperBlock._act_dropout``.) Kept as is, since
+# a checkpoint trained with activation: hardtanh expects exactly that range.
 jasper_activations: dict[str, Callable[[], nn.Module]] = {
-    "hardtanh": partial(nn.Hardtanh, 0.0, 20.0),
+    "hardtanh": nn.Hardtanh,
     "relu": nn.ReLU,
     "selu": nn.SELU,
     "swish": nn.SiLU,
@@ -64,7 +66,7 @@ def _tds_bound(weight: torch.Tensor) -> float:
 
 
 def init_weights(module: nn.Module, mode: str | None = "xavier_uniform") -> None:
-    """NeMo's initialisation, meant for ``model.apply``: convs/linears by ``mode``, BN to identity."""
+    """NeMo's initialisation for ``model.apply``: convs/linears by ``mode``, BN to identity."""
     if mode is not None and mode not in _INIT_MODES:
         raise ValueError(f"unknown init_mode {mode!r}; choose one of {', '.join(_INIT_MODES)}")
     if isinstance(module, nn.Conv1d | nn.Linear):
@@ -108,7 +110,7 @@ def _norm_layer(normalization: str, channels: int, norm_groups: int) -> nn.Modul
 
 
 class JasperBlock(nn.Module):
-    """``repeat`` × [conv, norm, activation, dropout] with an optional residual and SE.
+    """``repeat`` x [conv, norm, activation, dropout] with an optional residual and SE.
 
     ``forward`` takes and returns ``(list_of_tensors, lengths)``: the list carries every earlier
     block output when dense residuals are on, and only the latest output otherwise.
@@ -310,10 +312,7 @@ class JasperBlock(nn.Module):
                         res_out, _ = layer(res_out, lens_orig)
                     else:
                         res_out = layer(res_out)
-                if self.residual_mode == "max":
-                    out = torch.max(out, res_out)
-                else:
-                    out = out + res_out
+                out = torch.max(out, res_out) if self.residual_mode == "max" else out + res_out
         out = self.mout(out)
         if self.res is not None and self.dense_residual:
             return [*xs, out], lens

@@ -92,7 +92,7 @@ class SpecAugment(nn.Module):
 
 
 class SpecCutout(nn.Module):
-    """Zero ``rect_masks`` random rectangles of up to ``rect_freq`` × ``rect_time`` per item."""
+    """Zero ``rect_masks`` random rectangles of up to ``rect_freq`` x ``rect_time`` per item."""
 
     def __init__(
         self,

@@ -17,7 +17,10 @@ class Hypothesis:
     ``y_sequence``: the emitted token ids (blanks and repeats removed); ``alignments``: the raw
     per-frame ids they came from (kept when hypotheses are requested); ``score``: the sum of the
     chosen frames' log-probabilities, ``-1.0`` when decoding from ids; ``length``: frames decoded
-    when lengths were given, else 0.
+    when lengths were given, else 0; ``timestamp``: ``{'timestep': [...], 'char': [...],
+    'word': [...]}`` with each token's and word's frame offsets (and seconds), when computed.
+    ``transcribe(..., return_hypotheses=True)`` puts the utterance's log-probs (T, V+1) in
+    ``y_sequence``, as NeMo does.
     """
 
     score: float

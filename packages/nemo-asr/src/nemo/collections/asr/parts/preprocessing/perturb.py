@@ -1,0 +1,430 @@
+"""Waveform augmentation: random perturbations of an :class:`AudioSegment`, each with a probability.
+
+Configured from YAML like NeMo's ``augmentor:`` section, one mapping per perturbation::
+
+    augmentor:
+      seed: 7                 # optional (our addition): reproducible augmentation
+      speed: {prob: 0.5, min_speed_rate: 0.9, max_speed_rate: 1.1, num_rates: 5}
+      gain: {prob: 0.5, min_gain_dbfs: -10, max_gain_dbfs: 10}
+      white_noise: {prob: 0.3, min_snr_db: 20, max_snr_db: 40}   # or min_level/max_level (dBFS)
+      shift: {prob: 0.3, min_shift_ms: -50, max_shift_ms: 50}
+      noise: {prob: 0.5, manifest_path: noise.json, min_snr_db: 10, max_snr_db: 30}
+      impulse: {prob: 0.2, manifest_path: rirs.json}
+
+Randomness: every perturbation draws from one ``random.Random`` owned by the augmentor (or its
+own, when its config has ``rng: <int>``). Without ``seed`` it follows torch's seed, so
+``seed_everything`` makes runs reproducible; inside DataLoader workers every generator is
+re-seeded from the worker's torch seed, so workers never repeat each other's perturbations.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from nemo.collections.asr.parts.preprocessing.manifest import ManifestEntries, read_manifest
+from nemo.collections.asr.parts.preprocessing.resample import resample, speed_ratio
+from nemo.collections.asr.parts.preprocessing.segment import AudioSegment
+
+__all__ = [
+    "AudioAugmentor",
+    "GainPerturbation",
+    "ImpulsePerturbation",
+    "NoisePerturbation",
+    "Perturbation",
+    "ShiftPerturbation",
+    "SpeedPerturbation",
+    "WhiteNoisePerturbation",
+    "perturbation_types",
+    "process_augmentations",
+    "register_perturbation",
+]
+
+
+class Perturbation(ABC):
+    """One kind of random change to a waveform; ``perturb`` modifies the segment in place.
+
+    ``rng``: None shares the generator of the :class:`AudioAugmentor` it joins; an int gives the
+    perturbation its own generator seeded with it; a ``random.Random`` is used as given.
+    """
+
+    def __init__(self, rng: random.Random | int | None = None) -> None:
+        self._shares_rng = rng is None
+        self._own_seed = rng if isinstance(rng, int) else None
+        self._rng = rng if isinstance(rng, random.Random) else random.Random(rng)
+
+    @abstractmethod
+    def perturb(self, data: AudioSegment) -> None: ...
+
+    def max_augmentation_length(self, length: float) -> float:
+        """The longest the perturbation can make a ``length``-second signal."""
+        return length
+
+    def _torch_generator(self) -> torch.Generator:
+        return torch.Generator().manual_seed(self._rng.getrandbits(63))
+
+
+def _check_range(low: float, high: float, what: str, minimum: float | None = None) -> None:
+    if low > high:
+        raise ValueError(f"{what}: the minimum ({low}) is larger than the maximum ({high})")
+    if minimum is not None and low <= minimum:
+        raise ValueError(f"{what}: the minimum ({low}) must be > {minimum}")
+
+
+class SpeedPerturbation(Perturbation):
+    """Play faster or slower (pitch moves with speed) by resampling, as NeMo's ``speed``.
+
+    ``num_rates > 0`` picks one of that many evenly spaced rates; ``num_rates <= 0`` draws a
+    rate uniformly. Rates are rounded to a ratio of small integers (see ``speed_ratio``).
+    ``sr`` and ``resample_type`` (NeMo's required rate and librosa filter choice) are accepted
+    and unused: the signal is resampled by the rate's ratio with one band-limited resampler,
+    whatever its sample rate.
+    """
+
+    def __init__(
+        self,
+        sr: int | None = None,
+        resample_type: str | None = None,
+        min_speed_rate: float = 0.9,
+        max_speed_rate: float = 1.1,
+        num_rates: int = 5,
+        rng: random.Random | int | None = None,
+    ) -> None:
+        super().__init__(rng)
+        del sr, resample_type
+        _check_range(min_speed_rate, max_speed_rate, "speed perturbation rates", minimum=0.0)
+        self._min, self._max = float(min_speed_rate), float(max_speed_rate)
+        self._rates = (
+            [
+                self._min + (self._max - self._min) * i / max(num_rates - 1, 1)
+                for i in range(num_rates)
+            ]
+            if num_rates > 0
+            else None
+        )
+
+    def max_augmentation_length(self, length: float) -> float:
+        return length / self._min
+
+    def perturb(self, data: AudioSegment) -> None:
+        rate = (
+            self._rng.choice(self._rates)
+            if self._rates
+            else self._rng.uniform(self._min, self._max)
+        )
+        orig, new = speed_ratio(rate)
+        if orig != new:
+            data.samples = resample(data.samples, orig, new)
+
+
+class GainPerturbation(Perturbation):
+    """Scale by a gain drawn uniformly in [min_gain_dbfs, max_gain_dbfs] dB."""
+
+    def __init__(
+        self,
+        min_gain_dbfs: float = -10,
+        max_gain_dbfs: float = 10,
+        rng: random.Random | int | None = None,
+    ) -> None:
+        super().__init__(rng)
+        _check_range(min_gain_dbfs, max_gain_dbfs, "gain perturbation")
+        self._min, self._max = float(min_gain_dbfs), float(max_gain_dbfs)
+
+    def perturb(self, data: AudioSegment) -> None:
+        data.gain_db(self._rng.uniform(self._min, self._max))
+
+
+class ShiftPerturbation(Perturbation):
+    """Shift in time by [min_shift_ms, max_shift_ms], filling with zeros (NeMo's ``shift``).
+
+    A positive shift moves the audio earlier (its start is cut), a negative one later. A shift
+    longer than the signal is skipped, as in NeMo.
+    """
+
+    def __init__(
+        self,
+        min_shift_ms: float = -5.0,
+        max_shift_ms: float = 5.0,
+        rng: random.Random | int | None = None,
+    ) -> None:
+        super().__init__(rng)
+        _check_range(min_shift_ms, max_shift_ms, "shift perturbation")
+        self._min, self._max = float(min_shift_ms), float(max_shift_ms)
+
+    def perturb(self, data: AudioSegment) -> None:
+        shift_ms = self._rng.uniform(self._min, self._max)
+        if abs(shift_ms) / 1000 > data.duration:
+            return
+        shift = int(shift_ms * data.sample_rate // 1000)
+        samples = data.samples
+        shifted = torch.zeros_like(samples)
+        if shift > 0:
+            shifted[:-shift] = samples[shift:]
+        elif shift < 0:
+            shifted[-shift:] = samples[:shift]
+        else:
+            return
+        data.samples = shifted
+
+
+class WhiteNoisePerturbation(Perturbation):
+    """Add Gaussian white noise at an SNR drawn in [min_snr_db, max_snr_db] (relative to the
+    signal's RMS level), or, as NeMo, at an absolute level drawn in [min_level, max_level] dBFS.
+    """
+
+    def __init__(
+        self,
+        min_level: float = -90,
+        max_level: float = -46,
+        min_snr_db: float | None = None,
+        max_snr_db: float | None = None,
+        rng: random.Random | int | None = None,
+    ) -> None:
+        super().__init__(rng)
+        if (min_snr_db is None) != (max_snr_db is None):
+            raise ValueError("white noise: give both min_snr_db and max_snr_db, or neither")
+        self._snr = None if min_snr_db is None else (float(min_snr_db), float(max_snr_db))  # type: ignore[arg-type]
+        if self._snr is not None:
+            _check_range(*self._snr, "white noise SNR")
+        _check_range(min_level, max_level, "white noise level")
+        self._min_level, self._max_level = int(min_level), int(max_level)
+
+    def perturb(self, data: AudioSegment) -> None:
+        if self._snr is not None:
+            level_db = data.rms_db - self._rng.uniform(*self._snr)
+            if not math.isfinite(level_db):
+                return
+        else:  # NeMo draws an integer level
+            level_db = self._rng.randint(self._min_level, self._max_level)
+        noise = torch.randn(data.num_samples, generator=self._torch_generator())
+        data.samples = data.samples + noise * 10 ** (level_db / 20)
+
+
+def _noise_manifest(
+    manifest_path: str | Path | Sequence[str | Path] | None, what: str
+) -> ManifestEntries:
+    if not manifest_path:
+        raise ValueError(f"{what} perturbation needs manifest_path: a manifest of audio files")
+    entries = read_manifest(manifest_path, require_text=False)
+    if not len(entries):
+        raise ValueError(f"{what} perturbation: the manifest {manifest_path} lists no audio")
+    return entries
+
+
+class NoisePerturbation(Perturbation):
+    """Mix in a random stretch of a random recording from a noise manifest at an SNR drawn in
+    [min_snr_db, max_snr_db]; the noise gain is capped at ``max_gain_db``. A noise shorter than
+    the signal is added at a random position, as in NeMo.
+    """
+
+    def __init__(
+        self,
+        manifest_path: str | Path | Sequence[str | Path] | None = None,
+        min_snr_db: float = 10,
+        max_snr_db: float = 50,
+        max_gain_db: float = 300.0,
+        rng: random.Random | int | None = None,
+    ) -> None:
+        super().__init__(rng)
+        _check_range(min_snr_db, max_snr_db, "noise SNR")
+        self._noises = _noise_manifest(manifest_path, "noise")
+        self._min, self._max = float(min_snr_db), float(max_snr_db)
+        self._max_gain_db = float(max_gain_db)
+
+    def perturb(self, data: AudioSegment) -> None:
+        entry = self._noises[self._rng.randrange(len(self._noises))]
+        noise = AudioSegment.segment_from_file(
+            entry.audio_file, target_sr=data.sample_rate, n_samples=data.num_samples, rng=self._rng
+        )
+        self.perturb_with_noise(data, noise, self._rng.uniform(self._min, self._max))
+
+    def perturb_with_noise(self, data: AudioSegment, noise: AudioSegment, snr_db: float) -> None:
+        """Add ``noise`` to ``data`` at ``snr_db`` (no-op when either is silent)."""
+        gain_db = min(data.rms_db - noise.rms_db - snr_db, self._max_gain_db)
+        if not math.isfinite(gain_db) or noise.num_samples == 0:
+            return
+        scaled = noise.samples * 10 ** (gain_db / 20)
+        samples = data.samples.clone()
+        if noise.num_samples < data.num_samples:
+            start = self._rng.randint(0, data.num_samples - noise.num_samples)
+            samples[start : start + noise.num_samples] += scaled
+        else:
+            samples += scaled[: data.num_samples]
+        data.samples = samples
+
+
+class ImpulsePerturbation(Perturbation):
+    """Convolve with a random impulse response from a manifest (reverberation).
+
+    Decision (NeMo 1.0 returned the full convolution, longer than the input and delayed by the
+    response's onset): the response is aligned on its peak (``shift_impulse``) and scaled to unit
+    energy (``normalize_impulse``), and the result keeps the input's length, so the speech stays
+    where the transcript's audio was and its level stays comparable.
+    """
+
+    def __init__(
+        self,
+        manifest_path: str | Path | Sequence[str | Path] | None = None,
+        shift_impulse: bool = True,
+        normalize_impulse: bool = True,
+        rng: random.Random | int | None = None,
+    ) -> None:
+        super().__init__(rng)
+        self._impulses = _noise_manifest(manifest_path, "impulse")
+        self._shift, self._normalize = bool(shift_impulse), bool(normalize_impulse)
+
+    def perturb(self, data: AudioSegment) -> None:
+        entry = self._impulses[self._rng.randrange(len(self._impulses))]
+        impulse = AudioSegment.from_file(entry.audio_file, target_sr=data.sample_rate)
+        data.samples = self.convolve(data.samples, impulse.samples)
+
+    def convolve(self, samples: torch.Tensor, impulse: torch.Tensor) -> torch.Tensor:
+        if impulse.numel() == 0 or samples.numel() == 0:
+            return samples
+        if self._shift:
+            impulse = impulse[int(impulse.abs().argmax()) :]
+        if self._normalize:
+            energy = float(impulse.to(torch.float64).pow(2).sum().sqrt())
+            if energy > 0:
+                impulse = impulse / energy
+        size = samples.numel() + impulse.numel() - 1
+        n_fft = 1 << (size - 1).bit_length()
+        spectrum = torch.fft.rfft(samples, n_fft) * torch.fft.rfft(impulse, n_fft)
+        return torch.fft.irfft(spectrum, n_fft)[: samples.numel()].to(samples.dtype)
+
+
+perturbation_types: dict[str, type[Perturbation]] = {
+    "speed": SpeedPerturbation,
+    "gain": GainPerturbation,
+    "shift": ShiftPerturbation,
+    "white_noise": WhiteNoisePerturbation,
+    "noise": NoisePerturbation,
+    "impulse": ImpulsePerturbation,
+}
+
+
+def register_perturbation(name: str, perturbation: type[Perturbation]) -> None:
+    """Make ``name`` usable as a key of an ``augmentor:`` config."""
+    if name in perturbation_types:
+        raise KeyError(f"a perturbation named {name!r} is already registered")
+    perturbation_types[name] = perturbation
+
+
+class AudioAugmentor:
+    """Applies each ``(probability, perturbation)`` in order, each with its own probability.
+
+    ``rng`` (NeMo's argument) may be a ``random.Random``, used as given in this process, or an
+    int seed; ``seed`` is the same as an int ``rng``. Without either, the generator is seeded
+    from torch's seed on first use. In every DataLoader worker all generators are re-seeded
+    from the seed (or torch's) and the worker's torch seed.
+    """
+
+    def __init__(
+        self,
+        perturbations: Iterable[tuple[float, Perturbation]] | None = None,
+        rng: random.Random | int | None = None,
+        seed: int | None = None,
+    ) -> None:
+        if isinstance(rng, int):
+            seed, rng = rng, None
+        self._pipeline = [(float(prob), p) for prob, p in (perturbations or [])]
+        self._seed = seed
+        self._rng = rng if rng is not None else random.Random()
+        # A generator handed in is already seeded, so it is used as is in this process.
+        self._seeded_for: tuple[int, int | None] | None = (
+            (os.getpid(), None) if rng is not None and seed is None else None
+        )
+        for _, perturbation in self._pipeline:
+            if perturbation._shares_rng:
+                perturbation._rng = self._rng
+
+    @property
+    def perturbations(self) -> list[tuple[float, Perturbation]]:
+        return list(self._pipeline)
+
+    def perturb(self, segment: AudioSegment) -> AudioSegment:
+        self._seed_for_this_process()
+        for prob, perturbation in self._pipeline:
+            if self._rng.random() < prob:
+                perturbation.perturb(segment)
+        return segment
+
+    def max_augmentation_length(self, length: float) -> float:
+        for _, perturbation in self._pipeline:
+            length = perturbation.max_augmentation_length(length)
+        return length
+
+    def _seed_for_this_process(self) -> None:
+        info = torch.utils.data.get_worker_info()
+        key = (os.getpid(), None if info is None else info.seed)
+        if self._seeded_for is not None and self._seeded_for[0] == key[0]:
+            return
+        self._seeded_for = key
+        # torch.initial_seed() is already worker-specific inside a worker.
+        base = torch.initial_seed() if self._seed is None else self._seed
+        suffix = "" if info is None or self._seed is None else f":{info.seed}"
+        self._rng.seed(f"{base}{suffix}")
+        for index, (_, perturbation) in enumerate(self._pipeline):
+            if perturbation._rng is not self._rng:
+                own = perturbation._own_seed
+                perturbation._rng.seed(f"{base if own is None else own}{suffix}:{index}")
+
+    def __repr__(self) -> str:
+        steps = ", ".join(f"{type(p).__name__}(p={prob})" for prob, p in self._pipeline)
+        return f"AudioAugmentor([{steps}])"
+
+
+def process_augmentations(augmenter: Any, seed: int | None = None) -> AudioAugmentor | None:
+    """An :class:`AudioAugmentor` from an ``augmentor:`` mapping (or the augmentor itself).
+
+    Each key names a perturbation (see ``perturbation_types``) and maps to its constructor
+    arguments plus ``prob`` in [0, 1]; the optional key ``seed`` (or the ``seed`` argument, which
+    wins) seeds the generator all perturbations share.
+    """
+    if augmenter is None or isinstance(augmenter, AudioAugmentor):
+        return augmenter
+    config = _plain_mapping(augmenter)
+    config_seed = config.pop("seed", None)
+    seed = config_seed if seed is None else seed
+    if seed is not None and not isinstance(seed, int):
+        raise ValueError(f"augmentor.seed must be an integer, got {seed!r}")
+    pipeline = []
+    for name, params in config.items():
+        where = f"augmentor.{name}"
+        if name not in perturbation_types:
+            raise KeyError(
+                f"{where}: unknown perturbation; known: {sorted(perturbation_types)} "
+                "(register others with register_perturbation)"
+            )
+        if not isinstance(params, Mapping) or "prob" not in params:
+            raise KeyError(f"{where}: give its probability, e.g. {name}: {{prob: 0.5, ...}}")
+        kwargs = dict(params)
+        prob = kwargs.pop("prob")
+        if isinstance(prob, bool) or not isinstance(prob, (int, float)) or not 0 <= prob <= 1:
+            raise ValueError(f"{where}.prob must be a number in [0, 1], got {prob!r}")
+        try:
+            pipeline.append((float(prob), perturbation_types[name](**kwargs)))
+        except TypeError as error:
+            raise TypeError(f"{where}: {error}") from error
+    return AudioAugmentor(pipeline, seed=seed)
+
+
+def _plain_mapping(augmenter: Any) -> dict[str, Any]:
+    from omegaconf import DictConfig, OmegaConf
+
+    if isinstance(augmenter, DictConfig):
+        return OmegaConf.to_container(augmenter, resolve=True)  # type: ignore[return-value]
+    if isinstance(augmenter, Mapping):
+        return copy.deepcopy(dict(augmenter))
+    raise ValueError(
+        f"cannot build an augmentor from {type(augmenter).__name__}: give a mapping of "
+        "perturbation name -> {prob: ..., ...} or an AudioAugmentor"
+    )

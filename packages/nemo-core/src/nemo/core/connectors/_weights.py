@@ -1,0 +1,317 @@
+"""The weights member of an archive: written by streaming, read in place, loaded in chunks.
+
+Reading first takes only the structure (names, shapes, dtypes and where each storage's bytes
+are) — for a torch checkpoint through ``torch.load(weights_only=True, map_location="meta")``,
+which unpickles with torch's allow-list and reads no tensor data. The bytes are then read
+storage by storage straight from the archive into the model, a bounded chunk at a time, so a
+restore needs about the model's size in memory and no extra disk.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import sys
+import warnings
+import zipfile
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from nemo.core.connectors import _safetensors
+from nemo.core.connectors._errors import NemoArchiveError, WeightsMismatchError, describe_mismatch
+from nemo.core.connectors._tar_reader import MemberView
+
+__all__ = [
+    "WEIGHTS_MEMBERS",
+    "StoredWeights",
+    "TensorSpec",
+    "load_into",
+    "read_weights",
+    "write_weights",
+]
+
+# weights format -> member name; "ckpt" is what NeMo writes and reads
+WEIGHTS_MEMBERS = {"ckpt": "model_weights.ckpt", "safetensors": "model_weights.safetensors"}
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """A tensor of the archive, without its data: what it is and where its bytes are."""
+
+    shape: tuple[int, ...]
+    dtype: torch.dtype
+    storage: int  # byte offset of its storage in the member; tensors sharing storage share it
+    storage_bytes: int
+    offset: int  # in elements, into the storage
+    stride: tuple[int, ...]
+
+    @property
+    def numel(self) -> int:
+        count = 1
+        for dim in self.shape:
+            count *= dim
+        return count
+
+
+class StoredWeights:
+    """A state dict inside an archive, known by its structure until read."""
+
+    def __init__(
+        self,
+        label: str,
+        specs: dict[str, TensorSpec],
+        open_view: Callable[[], MemberView],
+        *,
+        metadata: Any = None,
+        whole: Callable[[], Mapping[str, torch.Tensor]] | None = None,
+    ) -> None:
+        self.label = label
+        self.specs = specs
+        self.metadata = metadata
+        self._open_view = open_view
+        self._whole = whole  # set when the bytes cannot be read in place (old formats)
+
+    def chunks(self, budget: int) -> Iterator[OrderedDict[str, torch.Tensor]]:
+        """The tensors on CPU, in dicts holding about ``budget`` bytes each (at least one dict)."""
+        if self._whole is not None:
+            yield self._with_metadata(OrderedDict(self._whole()))
+            return
+        by_storage: dict[int, list[str]] = {}
+        for name, spec in self.specs.items():
+            by_storage.setdefault(spec.storage, []).append(name)
+        chunk: OrderedDict[str, torch.Tensor] = OrderedDict()
+        size = 0
+        yielded = False
+        with self._open_view() as view:
+            for start in sorted(by_storage):
+                names = by_storage[start]
+                storage = _read_storage(view, start, self.specs[names[0]].storage_bytes)
+                for name in names:
+                    spec = self.specs[name]
+                    chunk[name] = torch.empty(0, dtype=spec.dtype).set_(
+                        storage, spec.offset, spec.shape, spec.stride
+                    )
+                size += self.specs[names[0]].storage_bytes
+                if size >= budget:
+                    yield self._with_metadata(chunk)
+                    chunk, size, yielded = OrderedDict(), 0, True
+        if chunk or not yielded:
+            yield self._with_metadata(chunk)
+
+    def load_all(self) -> OrderedDict[str, torch.Tensor]:
+        """The whole state dict on CPU, tensors that shared storage still sharing it."""
+        whole: OrderedDict[str, torch.Tensor] = OrderedDict()
+        for chunk in self.chunks(sys.maxsize):
+            whole.update(chunk)
+        ordered = OrderedDict((name, whole[name]) for name in self.specs if name in whole)
+        return self._with_metadata(ordered)
+
+    def _with_metadata(self, state: OrderedDict[str, torch.Tensor]) -> OrderedDict[str, torch.Tensor]:
+        if self.metadata is not None:
+            state._metadata = self.metadata  # type: ignore[attr-defined] # versions for load hooks
+        return state
+
+
+def read_weights(open_view: Callable[[], MemberView], member_name: str, size: int) -> StoredWeights:
+    """The structure of the weights member ``member_name``; NemoArchiveError if unreadable."""
+    if member_name.endswith(".safetensors"):
+        return _read_safetensors(open_view, size)
+    return _read_torch(open_view, size)
+
+
+def write_weights(state_dict: Mapping[str, Any], out: Any, weights_format: str) -> None:
+    if weights_format == "safetensors":
+        _safetensors.write_safetensors(state_dict, out)
+    else:
+        torch.save(state_dict, out)
+
+
+def load_into(model: Any, weights: StoredWeights, *, strict: bool, where: str, budget: int) -> None:
+    """Copy the archive's tensors into ``model`` chunk by chunk, then check what did not fit.
+
+    Each chunk goes through ``model.load_state_dict(chunk, strict=False)``, so models that
+    override it or register load hooks still see every key; a key is missing if no chunk filled
+    it. Shapes are checked before anything is copied.
+    """
+    model_state = model.state_dict()
+    mismatched = [
+        (name, spec.shape, tuple(model_state[name].shape))
+        for name, spec in weights.specs.items()
+        if name in model_state
+        and isinstance(model_state[name], torch.Tensor)
+        and tuple(model_state[name].shape) != spec.shape
+    ]
+    if mismatched:
+        raise WeightsMismatchError(where, mismatched=mismatched)
+    missing: set[str] | None = None
+    unexpected: set[str] = set()
+    for chunk in weights.chunks(budget):
+        result = model.load_state_dict(chunk, strict=False)
+        if result is None:  # an override that does not report; nothing to check
+            continue
+        missing = set(result.missing_keys) if missing is None else missing & set(result.missing_keys)
+        unexpected |= set(result.unexpected_keys)
+    if not missing and not unexpected:
+        return
+    missing_shapes = [(k, _shape(model_state.get(k))) for k in sorted(missing or ())]
+    unexpected_shapes = [
+        (k, weights.specs[k].shape if k in weights.specs else ()) for k in sorted(unexpected)
+    ]
+    if strict:
+        raise WeightsMismatchError(where, missing=missing_shapes, unexpected=unexpected_shapes)
+    warnings.warn(
+        describe_mismatch(where, missing_shapes, unexpected_shapes, []).replace(
+            "Pass strict=False to load the weights that match and skip the others, or",
+            "strict=False: the weights that match were loaded; to load all,",
+        ),
+        UserWarning,
+        stacklevel=4,
+    )
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    return tuple(value.shape) if isinstance(value, torch.Tensor) else ()
+
+
+def _read_storage(view: MemberView, start: int, nbytes: int) -> torch.UntypedStorage:
+    if nbytes == 0:
+        return torch.UntypedStorage(0)
+    buffer = bytearray(nbytes)
+    view.seek(start)
+    view.read_exactly(nbytes, into=buffer)
+    return torch.frombuffer(buffer, dtype=torch.uint8).untyped_storage()
+
+
+def _read_safetensors(open_view: Callable[[], MemberView], size: int) -> StoredWeights:
+    with open_view() as view:
+        label = view.label
+        try:
+            entries, _ = _safetensors.read_header(view, size, label)
+        except ValueError as exc:
+            raise NemoArchiveError(f"{exc}; the archive is corrupt") from None
+    specs = {
+        entry.name: TensorSpec(
+            entry.shape, entry.dtype, entry.start, entry.nbytes, 0, _contiguous(entry.shape)
+        )
+        for entry in entries
+    }
+    return StoredWeights(label, specs, open_view)
+
+
+def _read_torch(open_view: Callable[[], MemberView], size: int) -> StoredWeights:
+    with open_view() as view:
+        label = view.label
+        structure = _torch_load(view, label, map_location="meta")
+        in_place = _records_readable_in_place(view)
+    metadata = getattr(structure, "_metadata", None)
+    specs: dict[str, TensorSpec] = {}
+    for name, tensor in structure.items():
+        storage = tensor.untyped_storage()
+        start = getattr(storage, "_checkpoint_offset", None)
+        if start is None or tensor.layout != torch.strided or tensor.is_quantized:
+            in_place = False
+            start = 0
+        spec = TensorSpec(
+            tuple(tensor.shape),
+            tensor.dtype,
+            int(start),
+            storage.nbytes(),
+            tensor.storage_offset(),
+            tuple(tensor.stride()),
+        )
+        if in_place:
+            _check_bounds(name, spec, size, label)
+        specs[name] = spec
+    if in_place:
+        return StoredWeights(label, specs, open_view, metadata=metadata)
+
+    def whole() -> Mapping[str, torch.Tensor]:
+        with open_view() as again:
+            return _torch_load(again, label, map_location="cpu")
+
+    return StoredWeights(label, specs, open_view, metadata=metadata, whole=whole)
+
+
+def _torch_load(view: MemberView, label: str, map_location: str) -> Mapping[str, torch.Tensor]:
+    reader = io.BufferedReader(view, 2**16)
+    try:
+        loaded = torch.load(reader, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as exc:
+        reason = _refusal(str(exc))
+        if reason is None:
+            raise NemoArchiveError(f"{label}: corrupt torch checkpoint ({exc})") from None
+        raise NemoArchiveError(
+            f"{label}: refusing to unpickle it: it is not a plain state dict of tensors "
+            f"({reason}). Restoring never runs code from an archive; if you trust the file, "
+            "load its weights yourself with torch.load(weights_only=False) and save the model "
+            "again"
+        ) from None
+    except NemoArchiveError:
+        raise
+    except Exception as exc:  # torch reports a damaged zip or pickle in many ways
+        raise NemoArchiveError(
+            f"{label}: not a readable torch checkpoint ({type(exc).__name__}: {exc}); the "
+            "archive is corrupt"
+        ) from None
+    finally:
+        reader.detach()  # the view belongs to the caller: do not let the reader close it
+    if not isinstance(loaded, Mapping):
+        raise NemoArchiveError(
+            f"{label}: holds a {type(loaded).__name__}, not a state dict (a mapping of names to "
+            "tensors)"
+        )
+    for key, value in loaded.items():
+        if not isinstance(key, str) or not isinstance(value, torch.Tensor):
+            raise NemoArchiveError(
+                f"{label}: not a plain state dict: entry {key!r} holds a "
+                f"{type(value).__name__}, not a tensor (a Lightning checkpoint is not a .nemo "
+                "weights file)"
+            )
+    return loaded
+
+
+def _refusal(message: str) -> str | None:
+    """The reason torch's weights-only unpickler gave for refusing, or None if just corrupt."""
+    for line in message.splitlines():
+        if "Unsupported" in line or "not an allowed global" in line:
+            return line.strip().removeprefix("WeightsUnpickler error: ")
+    return None
+
+
+def _records_readable_in_place(view: MemberView) -> bool:
+    """Tensor records stored uncompressed, in this machine's byte order (as torch writes)."""
+    try:
+        view.seek(0)
+        with zipfile.ZipFile(view) as archive:
+            for info in archive.infolist():
+                parts = info.filename.split("/")
+                if len(parts) == 3 and parts[1] == "data" and info.compress_type != zipfile.ZIP_STORED:
+                    return False
+                if parts[-1] == "byteorder" and archive.read(info).decode() != sys.byteorder:
+                    return False
+    except (zipfile.BadZipFile, UnicodeDecodeError, OSError):
+        return False  # not a zip checkpoint (pre-1.6 torch format): read it whole
+    return True
+
+
+def _check_bounds(name: str, spec: TensorSpec, size: int, label: str) -> None:
+    element = torch.empty((), dtype=spec.dtype).element_size()
+    extent = 0 if spec.numel == 0 else 1 + sum((d - 1) * s for d, s in zip(spec.shape, spec.stride, strict=True))
+    if spec.storage + spec.storage_bytes > size or (spec.offset + extent) * element > spec.storage_bytes:
+        raise NemoArchiveError(
+            f"{label}: tensor {name!r} lies outside the {size}-byte member: the archive is "
+            "truncated or corrupt"
+        )
+
+
+def _contiguous(shape: tuple[int, ...]) -> tuple[int, ...]:
+    strides: list[int] = []
+    step = 1
+    for dim in reversed(shape):
+        strides.append(step)
+        step *= max(dim, 1)
+    return tuple(reversed(strides))

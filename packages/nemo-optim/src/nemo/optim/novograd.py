@@ -1,0 +1,123 @@
+"""Novograd: SGD with layer-wise gradient normalisation and decoupled weight decay.
+
+Ginsburg et al., "Stochastic Gradient Methods with Layer-wise Adaptive Moments for Training of
+Deep Networks" (2019). The second moment is one scalar per parameter tensor, there is no bias
+correction, and weight decay is added after the gradient is normalised. The state dict keys
+(``step``, ``exp_avg``, scalar ``exp_avg_sq``, ``max_exp_avg_sq``) are NeMo's, so optimizer
+states saved by NeMo load here.
+
+Decision: NeMo normalises ``p.grad`` in place, so after ``step()`` the gradient a user (or a
+gradient-norm logger) reads is no longer the gradient. This implementation leaves ``p.grad``
+untouched; the parameter update is the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import torch
+from torch.optim import Optimizer
+
+__all__ = ["Novograd"]
+
+
+def _check_range(name: str, value: float, *, upper: float | None = None) -> None:
+    if not value >= 0.0 or (upper is not None and not value < upper):
+        bound = f"in [0, {upper:g})" if upper is not None else ">= 0"
+        raise ValueError(f"Novograd: {name} must be {bound}, got {value}")
+
+
+class Novograd(Optimizer):
+    """Novograd, as NeMo defines it (arguments and defaults are NeMo's)."""
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.95, 0.98),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        grad_averaging: bool = False,
+        amsgrad: bool = False,
+        luc: bool = False,
+        luc_trust: float = 1e-3,
+        luc_eps: float = 1e-8,
+    ) -> None:
+        _check_range("lr", lr)
+        _check_range("eps", eps)
+        beta1, beta2 = betas
+        _check_range("betas[0]", beta1, upper=1.0)
+        _check_range("betas[1]", beta2, upper=1.0)
+        defaults = {
+            "lr": lr,
+            "betas": (beta1, beta2),
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "grad_averaging": grad_averaging,
+            "amsgrad": amsgrad,
+            "luc": luc,
+            "luc_trust": luc_trust,
+            "luc_eps": luc_eps,
+        }
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        for group in self.param_groups:  # states pickled before amsgrad existed
+            group.setdefault("amsgrad", False)
+
+    @torch.no_grad()
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:  # type: ignore[override]
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if p.grad.is_sparse:
+                    raise RuntimeError(
+                        "Novograd does not support sparse gradients; use a dense embedding "
+                        "(sparse=False) or torch.optim.SparseAdam for that parameter"
+                    )
+                self._update(p, p.grad, group)
+        return loss
+
+    def _update(self, p: torch.Tensor, grad: torch.Tensor, group: dict[str, Any]) -> None:
+        state = self.state[p]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = torch.zeros_like(p)
+            state["exp_avg_sq"] = torch.zeros([], dtype=p.dtype, device=p.device)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = torch.zeros([], dtype=p.dtype, device=p.device)
+        beta1, beta2 = group["betas"]
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        state["step"] += 1
+
+        norm = grad.norm().pow(2)
+        if exp_avg_sq == 0:  # first step: the moment starts at the first gradient's norm
+            exp_avg_sq.copy_(norm)
+        else:
+            exp_avg_sq.mul_(beta2).add_(norm, alpha=1.0 - beta2)
+        if group["amsgrad"]:
+            max_exp_avg_sq = state["max_exp_avg_sq"]
+            torch.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+            denom = max_exp_avg_sq.sqrt().add_(group["eps"])
+        else:
+            denom = exp_avg_sq.sqrt().add_(group["eps"])
+
+        update = grad / denom
+        if group["weight_decay"] != 0:
+            update.add_(p, alpha=group["weight_decay"])
+        if group["grad_averaging"]:
+            update.mul_(1.0 - beta1)
+        exp_avg.mul_(beta1).add_(update)
+
+        if group["luc"]:  # keep each update below luc_trust times the weights' norm
+            factor = group["luc_trust"] * p.norm() / (exp_avg.norm() + group["luc_eps"])
+            p.sub_(exp_avg * factor.clamp(max=group["lr"]))
+        else:
+            p.add_(exp_avg, alpha=-group["lr"])

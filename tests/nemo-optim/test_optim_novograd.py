@@ -1,0 +1,187 @@
+"""Novograd and Adafactor against their update equations."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+import torch
+
+from nemo.optim.adafactor import Adafactor
+from nemo.optim.novograd import Novograd
+
+
+def test_novograd_matches_the_hand_computed_example():
+    # reference section 4 (derived): scalar w=1, g=2 every step, lr 0.1, defaults
+    w = torch.nn.Parameter(torch.tensor([1.0], dtype=torch.float64))
+    optimizer = Novograd([w], lr=0.1)
+    seen = []
+    for _ in range(3):
+        w.grad = torch.tensor([2.0], dtype=torch.float64)
+        optimizer.step()
+        seen.append(w.item())
+    assert seen == pytest.approx([0.9, 0.705, 0.41975], rel=1e-7)
+
+
+def _reference_novograd(weights, grads, *, lr, betas, eps, weight_decay, grad_averaging, amsgrad,
+                        luc, luc_trust=1e-3, luc_eps=1e-8):  # fmt: skip
+    """The reference's equations, written out with Python floats per tensor."""
+    beta1, beta2 = betas
+    weights = [w.clone() for w in weights]
+    m = [torch.zeros_like(w) for w in weights]
+    v = [0.0 for _ in weights]
+    v_max = [0.0 for _ in weights]
+    for step_grads in grads:
+        for i, (w, g) in enumerate(zip(weights, step_grads, strict=True)):
+            n = float((g * g).sum())
+            v[i] = n if v[i] == 0 else beta2 * v[i] + (1 - beta2) * n
+            if amsgrad:
+                v_max[i] = max(v_max[i], v[i])
+                denom = math.sqrt(v_max[i]) + eps
+            else:
+                denom = math.sqrt(v[i]) + eps
+            g_hat = g / denom
+            if weight_decay:
+                g_hat = g_hat + weight_decay * w
+            if grad_averaging:
+                g_hat = (1 - beta1) * g_hat
+            m[i] = beta1 * m[i] + g_hat
+            if luc:
+                factor = min(luc_trust * float(w.norm()) / (float(m[i].norm()) + luc_eps), lr)
+            else:
+                factor = lr
+            weights[i] = w - factor * m[i]
+    return weights
+
+
+@pytest.mark.parametrize(
+    ("weight_decay", "grad_averaging", "amsgrad", "luc"),
+    list(itertools.product([0.0, 0.01], [False, True], [False, True], [False, True])),
+)
+def test_novograd_follows_the_update_equations(weight_decay, grad_averaging, amsgrad, luc):
+    generator = torch.Generator().manual_seed(7)
+    shapes = [(3, 4), (5,)]
+    start = [torch.randn(s, generator=generator, dtype=torch.float64) for s in shapes]
+    # shrinking gradient norms make the amsgrad maximum differ from the running average
+    grads = [
+        [torch.randn(s, generator=generator, dtype=torch.float64) / (k + 1) for s in shapes]
+        for k in range(6)
+    ]
+    options = {
+        "lr": 0.05,
+        "betas": (0.9, 0.7),
+        "eps": 1e-8,
+        "weight_decay": weight_decay,
+        "grad_averaging": grad_averaging,
+        "amsgrad": amsgrad,
+        "luc": luc,
+        "luc_trust": 0.02,
+    }
+    params = [torch.nn.Parameter(w.clone()) for w in start]
+    optimizer = Novograd(params, **options)
+    for step_grads in grads:
+        for p, g in zip(params, step_grads, strict=True):
+            p.grad = g.clone()
+        optimizer.step()
+        for p, g in zip(params, step_grads, strict=True):
+            assert torch.equal(p.grad, g)  # decision: the gradient is left as it was
+    expected = _reference_novograd(start, grads, **options)
+    for p, e in zip(params, expected, strict=True):
+        torch.testing.assert_close(p.detach(), e, rtol=1e-12, atol=1e-14)
+
+
+def test_novograd_state_has_nemos_keys_and_round_trips():
+    p = torch.nn.Parameter(torch.ones(3))
+    optimizer = Novograd([p], lr=0.1, amsgrad=True)
+    p.grad = torch.ones(3)
+    optimizer.step()
+    state = optimizer.state_dict()["state"][0]
+    assert set(state) == {"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
+    assert state["step"] == 1 and state["exp_avg_sq"].shape == torch.Size([])
+    clone = Novograd([torch.nn.Parameter(torch.ones(3))], lr=0.1, amsgrad=True)
+    clone.load_state_dict(optimizer.state_dict())
+    assert clone.state_dict()["state"][0]["exp_avg_sq"] == state["exp_avg_sq"]
+
+
+def test_novograd_closure_and_params_without_gradient():
+    used, unused = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2))
+    optimizer = Novograd([used, unused], lr=0.1)
+
+    def closure() -> torch.Tensor:
+        optimizer.zero_grad()
+        loss = (used**2).sum()
+        loss.backward()
+        return loss
+
+    assert optimizer.step(closure).item() == 2.0
+    assert torch.equal(unused.detach(), torch.ones(2)) and not torch.equal(used, torch.ones(2))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"lr": -1.0}, "lr must be >= 0"),
+        ({"eps": -1e-8}, "eps must be >= 0"),
+        ({"betas": (1.0, 0.9)}, r"betas\[0\] must be in \[0, 1\)"),
+        ({"betas": (0.9, -0.1)}, r"betas\[1\] must be in \[0, 1\)"),
+    ],
+)
+def test_novograd_rejects_bad_hyperparameters(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Novograd([torch.nn.Parameter(torch.ones(1))], **kwargs)
+
+
+def test_novograd_rejects_sparse_gradients():
+    embedding = torch.nn.Embedding(4, 2, sparse=True)
+    embedding(torch.tensor([1])).sum().backward()
+    with pytest.raises(RuntimeError, match="sparse"):
+        Novograd(embedding.parameters(), lr=0.1).step()
+
+
+# -- Adafactor ----------------------------------------------------------------------------------
+
+
+def test_adafactor_first_step_is_the_gradient_sign():
+    # beta2 at step 1 is 0, so the second moment is g^2 (+1e-30): the update is sign(g), of
+    # RMS 1, not clipped. A rank-1 gradient makes the factored moment exact for a matrix.
+    a, b = torch.tensor([1.0, -2.0, 0.5]), torch.tensor([3.0, -1.0])
+    vector = torch.nn.Parameter(torch.zeros(3))
+    matrix = torch.nn.Parameter(torch.zeros(3, 2))
+    optimizer = Adafactor([vector, matrix], lr=0.1, relative_step=False, scale_parameter=False)
+    vector.grad, matrix.grad = a.clone(), torch.outer(a, b)
+    optimizer.step()
+    torch.testing.assert_close(vector.detach(), -0.1 * a.sign())
+    torch.testing.assert_close(matrix.detach(), -0.1 * torch.outer(a, b).sign())
+    assert set(optimizer.state[matrix]) == {"step", "exp_avg_sq_row", "exp_avg_sq_col", "RMS"}
+
+
+def test_adafactor_relative_step_scales_with_the_parameter():
+    w = torch.nn.Parameter(torch.full((4,), 2.0))
+    optimizer = Adafactor([w])  # no lr: relative step min(1e-2, 1/sqrt(t)) times RMS(w) = 2
+    w.grad = torch.tensor([1.0, -1.0, 1.0, -1.0])
+    optimizer.step()
+    torch.testing.assert_close(w.detach(), torch.tensor([1.98, 2.02, 1.98, 2.02]))
+
+
+def test_adafactor_decay_rate_sign_is_the_papers_exponent():
+    # NeMo's params say decay_rate=0.8, the code it derives from -0.8: both mean t^-0.8.
+    runs = []
+    for decay_rate in (0.8, -0.8):
+        torch.manual_seed(0)
+        w = torch.nn.Parameter(torch.randn(3, 3))
+        optimizer = Adafactor([w], lr=0.01, relative_step=False, decay_rate=decay_rate, beta1=0.9)
+        for _ in range(5):
+            w.grad = torch.randn(3, 3)
+            optimizer.step()
+        assert torch.isfinite(w).all()
+        runs.append(w.detach().clone())
+    torch.testing.assert_close(runs[0], runs[1])
+
+
+def test_adafactor_rejects_contradicting_options():
+    p = [torch.nn.Parameter(torch.ones(1))]
+    with pytest.raises(ValueError, match="relative_step"):
+        Adafactor(p, lr=0.1, relative_step=True)
+    with pytest.raises(ValueError, match="warmup_init"):
+        Adafactor(p, lr=0.1, relative_step=False, warmup_init=True)
