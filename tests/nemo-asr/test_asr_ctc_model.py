@@ -44,6 +44,17 @@ def test_nemo_unit_test_model_has_nemo_s_weight_count():
     assert "cls" not in model.cfg.encoder and "params" not in model.cfg.encoder
 
 
+def test_built_from_config_dict_and_config_files(tmp_path):
+    model = EncDecCTCModel.from_config_dict(tiny_config())
+    assert type(model) is EncDecCTCModel
+    assert model.cfg.target == "nemo.collections.asr.models.ctc_models.EncDecCTCModel"
+    path = tmp_path / "model.yaml"
+    model.to_config_file(path)
+    again = EncDecCTCModel.from_config_file(path)
+    assert again.num_weights == model.num_weights
+    assert list(again.decoder.vocabulary) == LABELS
+
+
 def test_decoder_size_is_filled_in_from_encoder_and_labels():
     model = EncDecCTCModel(cfg=small_trainable_config())
     assert model.cfg.decoder.feat_in == 64
@@ -161,7 +172,9 @@ def test_transcribe_hypotheses_carry_logprobs_and_timestamps(model):
     assert all(isinstance(h, Hypothesis) for h in hypotheses)
     x = read_wav(WAVS[0])
     with torch.no_grad():
-        logprobs, length, _ = model(input_signal=x[None], input_signal_length=torch.tensor([len(x)]))
+        logprobs, length, _ = model(
+            input_signal=x[None], input_signal_length=torch.tensor([len(x)])
+        )
     first = hypotheses[0]
     assert first.text == TEXTS[0]
     assert first.y_sequence.shape == (int(length), 29)
@@ -225,6 +238,7 @@ def test_a_few_training_steps_lower_the_loss_and_log_nemo_metrics(tmp_path):
     config = OmegaConf.create(small_trainable_config())
     config.train_ds = {"manifest_filepath": manifest, "batch_size": 4, "shuffle": False}
     config.validation_ds = {"manifest_filepath": manifest, "batch_size": 2}
+    config.test_ds = {"manifest_filepath": manifest, "batch_size": 4}
     config.optim = {"name": "adam", "lr": 0.01}
     trainer = pl.Trainer(
         max_steps=8,
@@ -260,6 +274,9 @@ def test_a_few_training_steps_lower_the_loss_and_log_nemo_metrics(tmp_path):
         assert key in metrics, key
     assert float(metrics["learning_rate"]) == pytest.approx(0.01)
     assert float(metrics["val_wer"]) >= 0.0
+    [tested] = trainer.test(model, verbose=False)
+    assert set(tested) == {"test_loss", "test_wer"}
+    assert tested["test_loss"] == pytest.approx(eval_loss(), rel=1e-4)  # one batch of all four
 
 
 def _references() -> list[str]:

@@ -52,7 +52,9 @@ def test_features_match_an_independent_numpy_computation():
     spectra = [np.fft.rfft(padded[t * 160 : t * 160 + 512] * window) for t in range(frames)]
     power = np.abs(np.array(spectra)) ** 2
     expected = np.log(power @ mel_filterbank(16000, 512, 64).T.astype(np.float64) + 2**-24).T
-    features, length = pre(input_signal=torch.from_numpy(x).float()[None], length=torch.tensor([len(x)]))
+    features, length = pre(
+        input_signal=torch.from_numpy(x).float()[None], length=torch.tensor([len(x)])
+    )
     # NeMo 3.0 counts floor(samples / hop) frames; the STFT's one more frame is masked
     assert int(length) == frames == features.shape[-1] - 1
     assert np.abs(features[0, :, :frames].numpy() - expected).max() < 2e-3
@@ -85,9 +87,9 @@ def test_normalisation_per_feature_and_all_features():
     per_feature = per_feature[..., :50]
     assert torch.allclose(per_feature.mean(dim=-1), torch.zeros(64), atol=1e-4)
     assert torch.allclose(per_feature.std(dim=-1), torch.ones(64), atol=1e-3)
-    overall, _ = AudioToMelSpectrogramPreprocessor(
-        normalize="all_features", pad_to=0, dither=0.0
-    )(input_signal=signal, length=length)
+    overall, _ = AudioToMelSpectrogramPreprocessor(normalize="all_features", pad_to=0, dither=0.0)(
+        input_signal=signal, length=length
+    )
     overall = overall[..., :50]
     assert abs(float(overall.mean())) < 1e-4 and abs(float(overall.std()) - 1) < 1e-3
     assert not torch.allclose(overall.mean(dim=-1), torch.zeros(64), atol=1e-2)
@@ -128,7 +130,9 @@ def test_preprocessor_argument_errors():
 def test_spec_augment_masks_within_bounds_and_is_reproducible():
     spec = torch.ones(2, 64, 100)
     length = torch.tensor([100, 60])
-    augment = SpectrogramAugmentation(freq_masks=2, time_masks=2, freq_width=8, time_width=10, rng=3)
+    augment = SpectrogramAugmentation(
+        freq_masks=2, time_masks=2, freq_width=8, time_width=10, rng=3
+    )
     masked = augment(input_spec=spec, length=length)
     again = SpectrogramAugmentation(freq_masks=2, time_masks=2, freq_width=8, time_width=10, rng=3)(
         input_spec=spec, length=length
@@ -189,7 +193,9 @@ def test_encoder_layer_names_are_nemo_s():
 
 def test_hardtanh_activation_is_torch_default_range():
     # NeMo quirk kept: activation "hardtanh" clips to [-1, 1] (not the blocks' default 0..20)
-    encoder = ConvASREncoder(jasper=[block(repeat=1, residual=False)], activation="hardtanh", feat_in=4)
+    encoder = ConvASREncoder(
+        jasper=[block(repeat=1, residual=False)], activation="hardtanh", feat_in=4
+    )
     with torch.no_grad():
         out, _ = encoder(audio_signal=100 * torch.randn(2, 4, 30), length=torch.tensor([30, 30]))
     assert float(out.min()) >= -1.0 and float(out.max()) <= 1.0 and float(out.min()) < 0

@@ -213,7 +213,7 @@ def test_from_pretrained_finds_aliases_and_suggests_close_names(plugin_site):
     with pytest.raises(PretrainedModelNotFoundError) as caught:
         TinyChild.from_pretrained("base_en")
     message = str(caught.value)
-    assert "restores a zoo_base.models:TinyModel, which is not a TinyChild" in message
+    assert "restores zoo_base.models:TinyModel, which is not TinyChild or a subclass" in message
     assert "Pretrained models of TinyChild: child_de, child_en." in message
 
 

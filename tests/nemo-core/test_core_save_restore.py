@@ -245,7 +245,9 @@ class TestConfigs:
         with pytest.raises(FileNotFoundError, match="override_config_path.*nope.yaml"):
             ArtifactModel.restore_from(tmp_path / "model.nemo", override_config_path="nope.yaml")
 
-    def test_sections_the_model_does_not_use_are_kept(self, artifact_file: Path, tmp_path: Path) -> None:
+    def test_sections_the_model_does_not_use_are_kept(
+        self, artifact_file: Path, tmp_path: Path
+    ) -> None:
         # NeMo 3.0 writes nemo_version and a decoding section; models take what they know
         model = ArtifactModel(
             model_config(artifact_file, nemo_version="3.0.0", decoding={"strategy": "greedy"})
@@ -341,13 +343,17 @@ class TestSafetensors:
             tar.add(tmp_path / "model_config.yaml", arcname="./model_config.yaml")
             tar.add(weights, arcname="./model_weights.safetensors")
 
-        state = SaveRestoreConnector().extract_state_dict_from(tmp_path / "model.nemo", tmp_path / "out")
+        state = SaveRestoreConnector().extract_state_dict_from(
+            tmp_path / "model.nemo", tmp_path / "out"
+        )
         assert state["extra.steps"].tolist() == [3, 4]
         assert state["extra.flag"].tolist() == [True, False]
         assert state["extra.half"].dtype == torch.bfloat16
         assert state["extra.half"].tolist() == [1.5, -2.0]
         with pytest.warns(UserWarning, match="unexpected: in the archive, not in the model"):
-            restored = ModelPT.restore_from(tmp_path / "model.nemo", map_location="cpu", strict=False)
+            restored = ModelPT.restore_from(
+                tmp_path / "model.nemo", map_location="cpu", strict=False
+            )
         assert restored.w.weight.tolist() == [[0.5, -1.0, 2.0]]
         assert restored.w.bias.tolist() == [0.25]
 
@@ -382,7 +388,9 @@ class TestExtractStateDict:
         assert list(split) == list(model.state_dict())
         assert sorted(p.name for p in (tmp_path / "split").iterdir()) == ["blocks.ckpt", "w.ckpt"]
         fresh = ChunkRecordingModel(model_config(artifact_file))
-        fresh.blocks.load_state_dict(torch.load(tmp_path / "split" / "blocks.ckpt", weights_only=True))
+        fresh.blocks.load_state_dict(
+            torch.load(tmp_path / "split" / "blocks.ckpt", weights_only=True)
+        )
         fresh.w.load_state_dict(torch.load(tmp_path / "split" / "w.ckpt", weights_only=True))
         assert same_weights(fresh, model)
 
@@ -395,7 +403,13 @@ class TestExtractStateDict:
         weights = {"/tmp/evil.weight": torch.zeros(1), "../up.weight": torch.zeros(1)}
         for name, tensor in weights.items():
             path = tmp_path / "model.nemo"
-            write_archive(path, {"model_config.yaml": b"target: x.Y\n", "model_weights.ckpt": torch_bytes({name: tensor})})
+            write_archive(
+                path,
+                {
+                    "model_config.yaml": b"target: x.Y\n",
+                    "model_weights.ckpt": torch_bytes({name: tensor}),
+                },
+            )
             with pytest.raises(NemoArchiveError, match="module name usable as a file name"):
                 ModelPT.extract_state_dict_from(path, tmp_path / "out", split_by_module=True)
         assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
@@ -488,7 +502,9 @@ class TestInfoCommand:
         assert "parameters: 11 in 2 tensors" in text.stdout
         assert "_file.txt" in text.stdout
 
-        done = subprocess.run([*command, "--json"], capture_output=True, text=True, env=env, check=False)
+        done = subprocess.run(
+            [*command, "--json"], capture_output=True, text=True, env=env, check=False
+        )
         assert done.returncode == 0, done.stderr
         info = json.loads(done.stdout)
         assert info["parameters"] == 11

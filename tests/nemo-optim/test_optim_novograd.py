@@ -185,3 +185,69 @@ def test_adafactor_rejects_contradicting_options():
         Adafactor(p, lr=0.1, relative_step=True)
     with pytest.raises(ValueError, match="warmup_init"):
         Adafactor(p, lr=0.1, relative_step=False, warmup_init=True)
+
+
+# -- Adan ---------------------------------------------------------------------------------------
+
+
+def _reference_adan(weights, grads, *, lr, betas, eps, weight_decay, max_grad_norm, no_prox):
+    """The paper's Algorithm 1 with torch-style betas, bias correction and global clipping."""
+    b1, b2, b3 = betas
+    weights = [w.clone() for w in weights]
+    m = [torch.zeros_like(w) for w in weights]
+    v = [torch.zeros_like(w) for w in weights]
+    n = [torch.zeros_like(w) for w in weights]
+    previous = None
+    for k, raw in enumerate(grads, start=1):
+        scale = 1.0
+        if max_grad_norm > 0:
+            norm = math.sqrt(sum(float((g * g).sum()) for g in raw))
+            scale = min(1.0, max_grad_norm / (norm + eps))
+        step_grads = [g * scale for g in raw]
+        previous = previous or step_grads
+        for i, (w, g, g_prev) in enumerate(zip(weights, step_grads, previous, strict=True)):
+            m[i] = b1 * m[i] + (1 - b1) * g
+            v[i] = b2 * v[i] + (1 - b2) * (g - g_prev)
+            n[i] = b3 * n[i] + (1 - b3) * (g + b2 * (g - g_prev)) ** 2
+            eta = lr / ((n[i] / (1 - b3**k)).sqrt() + eps)
+            update = m[i] / (1 - b1**k) + b2 * v[i] / (1 - b2**k)
+            if no_prox:
+                weights[i] = w * (1 - lr * weight_decay) - eta * update
+            else:
+                weights[i] = (w - eta * update) / (1 + lr * weight_decay)
+        previous = step_grads
+    return weights
+
+
+@pytest.mark.parametrize(
+    ("weight_decay", "max_grad_norm", "no_prox"),
+    [(0.0, 0.0, False), (0.05, 0.0, False), (0.05, 0.0, True), (0.0, 0.5, False)],
+)
+def test_adan_follows_the_update_equations(weight_decay, max_grad_norm, no_prox):
+    from nemo.optim.adan import Adan
+
+    generator = torch.Generator().manual_seed(3)
+    shapes = [(2, 3), (4,)]
+    start = [torch.randn(s, generator=generator, dtype=torch.float64) for s in shapes]
+    grads = [
+        [torch.randn(s, generator=generator, dtype=torch.float64) for s in shapes] for _ in range(4)
+    ]
+    options = {
+        "lr": 0.01,
+        "betas": (0.9, 0.8, 0.95),
+        "eps": 1e-8,
+        "weight_decay": weight_decay,
+        "max_grad_norm": max_grad_norm,
+        "no_prox": no_prox,
+    }
+    params = [torch.nn.Parameter(w.clone()) for w in start]
+    optimizer = Adan(params, **options)
+    for step_grads in grads:
+        for p, g in zip(params, step_grads, strict=True):
+            p.grad = g.clone()
+        optimizer.step()
+        for p, g in zip(params, step_grads, strict=True):
+            assert torch.equal(p.grad, g)  # clipping works on a copy
+    expected = _reference_adan(start, grads, **options)
+    for p, e in zip(params, expected, strict=True):
+        torch.testing.assert_close(p.detach(), e, rtol=1e-12, atol=1e-14)

@@ -31,6 +31,7 @@ _SCHEDULERS = (
 )
 _EXPORTS: dict[str, str] = {
     "Adafactor": "nemo.optim.adafactor",
+    "Adan": "nemo.optim.adan",
     "Novograd": "nemo.optim.novograd",
     **{name: "nemo.optim.lr_scheduler" for name in _SCHEDULERS},
 }

@@ -35,6 +35,11 @@ OPTIMIZERS: dict[str, tuple[str, str, str]] = {
         "AdafactorParams",
         "factored second moments, relative step sizes (NeMo's arguments)",
     ),
+    "adan": (
+        "nemo.optim.adan:Adan",
+        "AdanParams",
+        "adaptive Nesterov momentum",
+    ),
 }
 
 _NEMO_SCHEDULERS: dict[str, tuple[str, str]] = {

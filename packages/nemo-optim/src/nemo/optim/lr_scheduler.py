@@ -10,6 +10,19 @@ what NeMo 3.0 (the numeric reference) does:
    warm-up (the hold end is 0, so the decay is already over): kept, as in 3.0.
 4. NoamAnnealing works without warm-up (``d_model^-0.5 · step^-0.5``) and is not cut to
    ``min_lr`` after ``max_steps``: as in 3.0 (1.0 failed on 0 warm-up and cut off).
+
+Where NeMo 3.0 fails or is plainly wrong, this implementation differs, and only there (the
+learning rates NeMo does produce are reproduced to the last bit, see the tests):
+
+* each param group anneals from its own rate (3.0's WarmupAnnealing and Megatron-style cosine
+  used the first group's rate for every group);
+* a policy that does not anneal (WarmupPolicy, WarmupHoldPolicy, SquareRootConstantPolicy)
+  runs without ``max_steps`` (3.0 compared the step with ``None``, a TypeError, once past the
+  warm-up); the annealing ones still require it, with an error saying how to set it;
+* SquareRootConstantPolicy/T5InverseSquareRootAnnealing accept ``constant_ratio`` (3.0 took
+  the square root of the ``constant_steps`` argument, ``None`` when a ratio was given);
+* errors on contradicting arguments are one class, :class:`ScheduleArgumentError`, which is
+  an ``AssertionError``, a ``TypeError`` and a ``ValueError`` as 3.0's various errors were.
 """
 
 from __future__ import annotations
@@ -235,6 +248,10 @@ class NoamHoldAnnealing(WarmupHoldPolicy):
     def __init__(self, optimizer: Optimizer, *, decay_rate: float = 0.5, **kwargs: Any) -> None:
         self.decay_rate = decay_rate
         super().__init__(optimizer, **kwargs)
+
+    def set_step(self, step: int) -> None:
+        """Jump to ``step`` (NeMo's API, used when resuming from a step count)."""
+        self.last_epoch = step
 
     def _get_lr(self, step: int) -> list[Any]:
         if self.warmup_steps == 0:

@@ -3,7 +3,8 @@
 They validate ``optim.args`` (``name: auto`` or a params name) and list each optimizer's
 arguments. ``lr`` is MISSING (``'???'``) because the model config sets it. Fields and defaults are
 NeMo's, quirks included: ``AdamParams`` has no ``betas`` (NeMo leaves it out on purpose; the
-optimizer still accepts ``betas`` given next to ``name`` in ``optim``).
+optimizer still accepts ``betas`` given next to ``name`` in ``optim``). NeMo registers Adan
+without params; ``AdanParams`` lists its arguments with the class's defaults.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = [
     "AdamParams",
     "AdamWParams",
     "AdamaxParams",
+    "AdanParams",
     "NovogradParams",
     "OptimizerParams",
     "RMSpropParams",
@@ -112,3 +114,12 @@ class AdafactorParams(OptimizerParams):
     scale_parameter: bool = True
     relative_step: bool = False
     warmup_init: bool = False
+
+
+@dataclass
+class AdanParams(OptimizerParams):
+    betas: tuple[float, float, float] = (0.98, 0.92, 0.99)
+    eps: float = 1e-8
+    weight_decay: float = 0.0
+    max_grad_norm: float = 0.0
+    no_prox: bool = False

@@ -18,7 +18,7 @@ _EXPORTS: dict[str, str] = {
     "describe_archive": "nemo.core.connectors._info",
 }
 
-__all__ = list(_EXPORTS)  # noqa: PLE0605 - the names are the table's keys
+__all__ = list(_EXPORTS)
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 

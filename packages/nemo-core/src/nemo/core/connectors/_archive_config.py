@@ -30,7 +30,9 @@ def parse_archive_config(text: bytes, where: str, limits: ArchiveLimits) -> Any:
             raise NemoArchiveError(f"{where}: not a mapping of config keys; the archive is corrupt")
         nodes = _expanded_size(root, {}, set())
     except (UnicodeDecodeError, yaml.YAMLError, RecursionError, _SelfReferenceError) as exc:
-        raise NemoArchiveError(f"{where}: not a valid config ({exc}); the archive is corrupt") from None
+        raise NemoArchiveError(
+            f"{where}: not a valid config ({exc}); the archive is corrupt"
+        ) from None
     if nodes > limits.max_config_nodes:
         raise NemoArchiveError(
             f"{where}: expands to {nodes} YAML nodes (through aliases), more than "

@@ -25,21 +25,23 @@ def atomic_output(target: Path) -> Iterator[BinaryIO]:
     (``.<name>.*.partial``) behind, never a truncated ``target``.
     """
     if target.is_dir():
-        raise IsADirectoryError(f"{target} is a directory; give a file path such as {target}/model.nemo")
+        raise IsADirectoryError(
+            f"{target} is a directory; give a file path such as {target}/model.nemo"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
+    descriptor, name = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
     )
+    temporary = Path(name)
     try:
         with os.fdopen(descriptor, "wb", buffering=_BUFFER) as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, _mode_for(target))
-        os.replace(temporary, target)
+        temporary.chmod(_mode_for(target))
+        temporary.replace(target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        temporary.unlink(missing_ok=True)
         raise
     _sync_directory(target.parent)
 

@@ -61,7 +61,9 @@ def describe_archive(path: str | Path, limits: ArchiveLimits | None = None) -> A
             for key, name in _artifact_references(tree, "")
         ]
         known = {connector.model_config_yaml, member.name} | {a.member for a in artifacts}
-        others = sorted(m.name for m in archive.members.values() if not m.is_dir and m.name not in known)
+        others = sorted(
+            m.name for m in archive.members.values() if not m.is_dir and m.name not in known
+        )
         dtypes: dict[str, int] = {}
         modules: dict[str, int] = {}
         for key, spec in weights.specs.items():
@@ -75,7 +77,9 @@ def describe_archive(path: str | Path, limits: ArchiveLimits | None = None) -> A
             compressed=archive.compressed,
             target=_text(tree.get("target")),
             nemo_version=_text(tree.get("nemo_version")),
-            sections={str(k): _summary(v) for k, v in tree.items() if k not in ("target", "nemo_version")},
+            sections={
+                str(k): _summary(v) for k, v in tree.items() if k not in ("target", "nemo_version")
+            },
             weights_member=member.name,
             tensors=len(weights.specs),
             parameters=sum(dtypes.values()),

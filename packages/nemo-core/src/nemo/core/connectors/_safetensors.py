@@ -61,8 +61,10 @@ class SafetensorsEntry:
     nbytes: int
 
 
-def read_header(source: _Readable, size: int, label: str) -> tuple[list[SafetensorsEntry], dict[str, str]]:
-    """The tensors a safetensors file of ``size`` bytes holds, and its metadata; ValueError if bad."""
+def read_header(
+    source: _Readable, size: int, label: str
+) -> tuple[list[SafetensorsEntry], dict[str, str]]:
+    """The tensors in a safetensors file of ``size`` bytes, and its metadata; ValueError if bad."""
     _require_little_endian()
     if size < 8:
         raise ValueError(f"{label}: {size} bytes, too short for a safetensors file")
@@ -79,13 +81,13 @@ def read_header(source: _Readable, size: int, label: str) -> tuple[list[Safetens
     if not isinstance(header, dict):
         raise ValueError(f"{label}: the header is not a JSON object")
     metadata = header.pop("__metadata__", None) or {}
-    if not isinstance(metadata, dict) or not all(
-        isinstance(v, str) for v in metadata.values()
-    ):
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
         raise ValueError(f"{label}: __metadata__ must map strings to strings")
     data_start = 8 + header_size
     data_size = size - data_start
-    return [_entry(name, info, data_start, data_size, label) for name, info in header.items()], metadata
+    return [
+        _entry(name, info, data_start, data_size, label) for name, info in header.items()
+    ], metadata
 
 
 def _entry(name: str, info: Any, data_start: int, data_size: int, label: str) -> SafetensorsEntry:
@@ -161,4 +163,6 @@ def _raw_bytes(tensor: torch.Tensor) -> memoryview:
 
 def _require_little_endian() -> None:
     if sys.byteorder != "little":
-        raise NotImplementedError("safetensors weights are read and written on little-endian hosts only")
+        raise NotImplementedError(
+            "safetensors weights are read and written on little-endian hosts only"
+        )

@@ -240,7 +240,9 @@ def _gunzip(source: Path, target: Path, limits: ArchiveLimits) -> None:
         raise NemoArchiveError(f"{source}: corrupt gzip archive ({exc})") from None
 
 
-def _scan(tar_path: Path, shown: Path, magic: bytes, limits: ArchiveLimits) -> dict[str, ArchiveMember]:
+def _scan(
+    tar_path: Path, shown: Path, magic: bytes, limits: ArchiveLimits
+) -> dict[str, ArchiveMember]:
     size = tar_path.stat().st_size
     if size == 0:
         raise NemoArchiveError(f"{shown}: empty file, not a .nemo archive")
@@ -262,7 +264,8 @@ def _scan(tar_path: Path, shown: Path, magic: bytes, limits: ArchiveLimits) -> d
         if end == 0 and not members:
             raise NemoArchiveError(_not_a_tar(shown, magic, size, exc)) from None
         raise NemoArchiveError(
-            f"{shown}: truncated or corrupt after byte {end} ({exc}); download or copy it again"
+            f"{shown}: the archive is truncated or corrupt ({exc}; the file has {size} bytes); "
+            "download or copy it again"
         ) from None
     _check_end_marker(tar_path, shown, end)
     return members

@@ -43,7 +43,9 @@ class TarWriter:
         while remaining:
             chunk = source.read(min(_COPY_CHUNK, remaining))
             if not chunk:
-                raise OSError(f"{label}: shorter than its {size} bytes; was it changed while saving?")
+                raise OSError(
+                    f"{label}: shorter than its {size} bytes; was it changed while saving?"
+                )
             self._out.write(chunk)
             remaining -= len(chunk)
         self._pad(size)
@@ -80,8 +82,9 @@ class TarWriter:
         info.mtime = self._mtime
         # Python's default (PAX) format, as NeMo writes; a member over 8 GiB gets GNU's base-256
         # size field so that its header stays one block and can be rewritten in place.
-        layout = tarfile.GNU_FORMAT if size >= _OCTAL_LIMIT else tarfile.PAX_FORMAT
-        return info.tobuf(layout, "utf-8", "surrogateescape")
+        if size >= _OCTAL_LIMIT:
+            return info.tobuf(tarfile.GNU_FORMAT, "utf-8", "surrogateescape")
+        return info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
 
     def _pad(self, size: int) -> None:
         remainder = size % _BLOCK

@@ -39,7 +39,9 @@ def check_restore_targets(config: Any, archive: Path | None) -> None:
         located = _locate(path)
         if located is None:
             continue
-        if not (isinstance(located, type) and issubclass(located, (torch.nn.Module, Serialization))):
+        if not (
+            isinstance(located, type) and issubclass(located, (torch.nn.Module, Serialization))
+        ):
             source = f"{archive}: " if archive is not None else ""
             raise NemoArchiveError(
                 f"{source}the config's {key} names {path!r}, which is not a module class "

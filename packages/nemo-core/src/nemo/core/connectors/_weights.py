@@ -110,7 +110,9 @@ class StoredWeights:
         ordered = OrderedDict((name, whole[name]) for name in self.specs if name in whole)
         return self._with_metadata(ordered)
 
-    def _with_metadata(self, state: OrderedDict[str, torch.Tensor]) -> OrderedDict[str, torch.Tensor]:
+    def _with_metadata(
+        self, state: OrderedDict[str, torch.Tensor]
+    ) -> OrderedDict[str, torch.Tensor]:
         if self.metadata is not None:
             state._metadata = self.metadata  # type: ignore[attr-defined] # versions for load hooks
         return state
@@ -151,9 +153,12 @@ def load_into(model: Any, weights: StoredWeights, *, strict: bool, where: str, b
     unexpected: set[str] = set()
     for chunk in weights.chunks(budget):
         result = model.load_state_dict(chunk, strict=False)
+        del chunk  # freed before the next chunk is read: one chunk in memory at a time
         if result is None:  # an override that does not report; nothing to check
             continue
-        missing = set(result.missing_keys) if missing is None else missing & set(result.missing_keys)
+        missing = (
+            set(result.missing_keys) if missing is None else missing & set(result.missing_keys)
+        )
         unexpected |= set(result.unexpected_keys)
     if not missing and not unexpected:
         return
@@ -179,7 +184,7 @@ def _shape(value: Any) -> tuple[int, ...]:
 
 def _read_storage(view: MemberView, start: int, nbytes: int) -> torch.UntypedStorage:
     if nbytes == 0:
-        return torch.UntypedStorage(0)
+        return torch.empty(0, dtype=torch.uint8).untyped_storage()
     buffer = bytearray(nbytes)
     view.seek(start)
     view.read_exactly(nbytes, into=buffer)
@@ -220,7 +225,7 @@ def _read_torch(open_view: Callable[[], MemberView], size: int) -> StoredWeights
             tensor.dtype,
             int(start),
             storage.nbytes(),
-            tensor.storage_offset(),
+            int(tensor.storage_offset()),
             tuple(tensor.stride()),
         )
         if in_place:
@@ -278,7 +283,8 @@ def _refusal(message: str) -> str | None:
     """The reason torch's weights-only unpickler gave for refusing, or None if just corrupt."""
     for line in message.splitlines():
         if "Unsupported" in line or "not an allowed global" in line:
-            return line.strip().removeprefix("WeightsUnpickler error: ")
+            reason = line.strip().removeprefix("WeightsUnpickler error: ")
+            return reason.split(". Please use", 1)[0]  # never advise allow-listing it
     return None
 
 
@@ -289,7 +295,11 @@ def _records_readable_in_place(view: MemberView) -> bool:
         with zipfile.ZipFile(view) as archive:
             for info in archive.infolist():
                 parts = info.filename.split("/")
-                if len(parts) == 3 and parts[1] == "data" and info.compress_type != zipfile.ZIP_STORED:
+                if (
+                    len(parts) == 3
+                    and parts[1] == "data"
+                    and info.compress_type != zipfile.ZIP_STORED
+                ):
                     return False
                 if parts[-1] == "byteorder" and archive.read(info).decode() != sys.byteorder:
                     return False
@@ -300,8 +310,15 @@ def _records_readable_in_place(view: MemberView) -> bool:
 
 def _check_bounds(name: str, spec: TensorSpec, size: int, label: str) -> None:
     element = torch.empty((), dtype=spec.dtype).element_size()
-    extent = 0 if spec.numel == 0 else 1 + sum((d - 1) * s for d, s in zip(spec.shape, spec.stride, strict=True))
-    if spec.storage + spec.storage_bytes > size or (spec.offset + extent) * element > spec.storage_bytes:
+    extent = (
+        0
+        if spec.numel == 0
+        else 1 + sum((d - 1) * s for d, s in zip(spec.shape, spec.stride, strict=True))
+    )
+    if (
+        spec.storage + spec.storage_bytes > size
+        or (spec.offset + extent) * element > spec.storage_bytes
+    ):
         raise NemoArchiveError(
             f"{label}: tensor {name!r} lies outside the {size}-byte member: the archive is "
             "truncated or corrupt"

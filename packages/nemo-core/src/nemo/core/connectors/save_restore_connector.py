@@ -126,7 +126,11 @@ class SaveRestoreConnector:
                         "there); restore the file or register the artifact again"
                     )
                 member = f"{uuid.uuid4().hex}_{local.name}"
-                sources[member] = (lambda path=local: path.open("rb"), local.stat().st_size, str(local))
+                sources[member] = (
+                    lambda path=local: path.open("rb"),
+                    local.stat().st_size,
+                    str(local),
+                )
             else:
                 member = item.path.removeprefix(NEMO_PREFIX)
                 archive = archives.get(item.archive)

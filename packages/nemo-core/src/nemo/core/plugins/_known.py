@@ -8,7 +8,7 @@ from __future__ import annotations
 __all__ = ["known_names", "known_provider"]
 
 _TORCH_OPTIMIZERS = ("sgd", "adam", "adamw", "adadelta", "adamax", "adagrad", "rmsprop", "rprop")
-_NEMO_OPTIMIZERS = ("novograd", "adafactor")
+_NEMO_OPTIMIZERS = ("novograd", "adafactor", "adan")
 _NEMO_SCHEDULERS = (
     "WarmupPolicy",
     "WarmupHoldPolicy",

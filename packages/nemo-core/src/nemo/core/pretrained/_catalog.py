@@ -83,10 +83,11 @@ def get_pretrained_info(name: str, model_class: type | None = None) -> Pretraine
         if not lineage.includes(registration):
             own = [e.name for e in lineage.select(plugins.pretrained.entries())]
             raise PretrainedModelNotFoundError(
-                f"pretrained model {registration.name!r} ({registration.provider}) restores a "
-                f"{registration.target_name}, which is not a {model_class.__qualname__}: call "
-                f"from_pretrained on its class, or on ModelPT. Pretrained models of "
-                f"{model_class.__qualname__}: {', '.join(own) if own else 'none'}.",
+                f"pretrained model {registration.name!r} ({registration.provider}) restores "
+                f"{registration.target_name}, which is not {model_class.__qualname__} or a "
+                "subclass of it: call from_pretrained on its class, or on ModelPT. "
+                f"Pretrained models of {model_class.__qualname__}: "
+                f"{', '.join(own) if own else 'none'}.",
                 kind="pretrained",
                 name=name,
             )

@@ -1,0 +1,278 @@
+"""Manifest datasets, collate, duration bucketing and the DataLoader factory."""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+import pytest
+import sentencepiece as spm
+import torch
+from asr_data_helpers import LABELS, tone, utterance_corpus, write_audio, write_manifest
+from omegaconf import OmegaConf
+
+from nemo.collections.asr.data import (
+    AudioToBPEDataset,
+    AudioToCharDataset,
+    DurationBucketingSampler,
+    get_audio_to_text_dataloader,
+    get_bpe_dataset,
+    get_char_dataset,
+    speech_collate_fn,
+)
+from nemo.core.neural_types import AudioSignal, LabelsType, LengthsType
+
+TEXTS = ["turn on", "open the door", "stop", "play music now", "set it", "find my red box"]
+
+
+def ids(text: str) -> list[int]:
+    return [LABELS.index(char) for char in text]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return utterance_corpus(tmp_path / "corpus", TEXTS)
+
+
+def config(manifest: Path, **overrides: object) -> dict[str, object]:
+    return {
+        "manifest_filepath": str(manifest),
+        "sample_rate": 16000,
+        "labels": LABELS,
+        "batch_size": 2,
+        **overrides,
+    }
+
+
+def test_char_dataset_items_are_audio_and_label_ids(corpus: Path) -> None:
+    dataset = AudioToCharDataset(corpus, LABELS, 16000, normalize=False)
+    assert len(dataset) == len(TEXTS)
+    audio, audio_len, tokens, tokens_len = dataset[2]
+    assert audio.dtype == torch.float32 and audio.shape == (8000,)
+    assert int(audio_len) == 8000
+    assert tokens.tolist() == ids("stop") and int(tokens_len) == 4
+    assert list(dataset.durations) == pytest.approx([0.3 + 0.1 * i for i in range(6)])
+
+
+def test_collate_pads_as_nemo_and_types_the_batch(corpus: Path) -> None:
+    dataset = AudioToCharDataset(corpus, LABELS, 16000, pad_id=27)
+    audio, audio_len, tokens, tokens_len = dataset.collate_fn([dataset[0], dataset[1]])
+    assert audio.shape == (2, 6400) and audio_len.tolist() == [4800, 6400]
+    assert float(audio[0, 4800:].abs().max()) == 0.0
+    assert tokens.shape == (2, 13) and tokens_len.tolist() == [7, 13]
+    assert tokens[0].tolist() == ids("turn on") + [27] * 6
+    assert isinstance(audio.neural_type.elements_type, AudioSignal)
+    assert audio.neural_type.elements_type.type_parameters == {"freq": 16000}
+    assert isinstance(tokens.neural_type.elements_type, LabelsType)
+    assert isinstance(tokens_len.neural_type.elements_type, LengthsType)
+
+
+def test_sample_ids_bos_eos_and_trim(tmp_path: Path) -> None:
+    quiet = torch.zeros(8000).numpy()
+    loud = tone(0.5, 300.0)
+    audio = write_audio(tmp_path / "a.wav", __import__("numpy").concatenate([quiet, loud, quiet]))
+    manifest = write_manifest(tmp_path / "m.json", [{"audio_filepath": "a.wav", "duration": 1.5, "text": "hi"}])
+    assert audio.exists()
+    dataset = AudioToCharDataset(
+        manifest, LABELS, 16000, trim=True, bos_id=28, eos_id=29, return_sample_id=True
+    )
+    item = dataset[0]
+    assert item[2].tolist() == [28, *ids("hi"), 29]
+    assert 8000 <= int(item[1]) < 8000 + 2 * 2048  # silence trimmed to within a frame
+    batch = dataset.collate_fn([item])
+    assert len(batch) == 5 and batch[4].tolist() == [0] and batch[4].dtype == torch.int32
+
+
+def test_offsets_read_segments_of_one_file(tmp_path: Path) -> None:
+    write_audio(tmp_path / "long.flac", tone(2.0, 300.0))
+    manifest = write_manifest(
+        tmp_path / "m.json",
+        [
+            {"audio_filepath": "long.flac", "duration": 0.5, "offset": 0.0, "text": "a"},
+            {"audio_filepath": "long.flac", "duration": 0.25, "offset": 1.0, "text": "b"},
+        ],
+    )
+    dataset = AudioToCharDataset(manifest, LABELS, 16000)
+    assert int(dataset[0][1]) == 8000 and int(dataset[1][1]) == 4000
+
+
+def test_unknown_characters_are_reported_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    manifest = utterance_corpus(tmp_path, ["Hello, world", "ok"])
+    with caplog.at_level(logging.WARNING, logger="nemo"):
+        dataset = AudioToCharDataset(manifest, LABELS, 16000, normalize=False)
+    assert dataset[0][2].tolist() == ids("ello world")
+    message = " ".join(r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    assert "not labels: ',H'" in message and "normalize_transcripts: true" in message
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="nemo"):
+        normalised = AudioToCharDataset(manifest, LABELS, 16000, normalize=True)
+    assert normalised[0][2].tolist() == ids("hello world")
+    assert not [r for r in caplog.records if r.levelno == logging.WARNING]
+
+
+def test_unreadable_audio_names_the_manifest_line(tmp_path: Path) -> None:
+    manifest = write_manifest(
+        tmp_path / "m.json",
+        [{"audio_filepath": "missing.wav", "duration": 1, "text": "x"}],
+    )
+    dataset = AudioToCharDataset(manifest, LABELS, 16000)
+    with pytest.raises(OSError, match=rf"{manifest}:1: cannot read audio .*missing.wav"):
+        dataset[0]
+
+
+@pytest.fixture(scope="module")
+def tokenizer() -> spm.SentencePieceProcessor:
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(TEXTS * 20),
+        model_writer=model,
+        vocab_size=30,
+        model_type="bpe",
+        minloglevel=2,
+    )
+    return spm.SentencePieceProcessor(model_proto=model.getvalue())
+
+
+class _Spec:
+    """A NeMo TokenizerSpec-like wrapper: text_to_ids and id properties."""
+
+    def __init__(self, processor: spm.SentencePieceProcessor) -> None:
+        self.processor = processor
+        self.bos_id, self.eos_id, self.pad_id = processor.bos_id(), processor.eos_id(), 5
+
+    def text_to_ids(self, text: str) -> list[int]:
+        return list(self.processor.encode_as_ids(text))
+
+
+def test_bpe_dataset_uses_the_tokenizer(corpus: Path, tokenizer: spm.SentencePieceProcessor) -> None:
+    expected = tokenizer.encode_as_ids("open the door")
+    plain = AudioToBPEDataset(corpus, tokenizer, 16000, use_start_end_token=False)
+    assert plain[1][2].tolist() == expected
+    spec = _Spec(tokenizer)
+    framed = AudioToBPEDataset(corpus, spec, 16000)
+    assert framed[1][2].tolist() == [tokenizer.bos_id(), *expected, tokenizer.eos_id()]
+    assert framed.pad_id == 5
+    batch = framed.collate_fn([framed[0], framed[1]])
+    assert 5 in batch[2][0].tolist()
+    loader = get_audio_to_text_dataloader(config(corpus, batch_size=3), tokenizer=spec)
+    assert loader is not None and isinstance(loader.dataset, AudioToBPEDataset)
+    with pytest.raises(TypeError, match="is not a tokenizer"):
+        AudioToBPEDataset(corpus, object(), 16000)
+
+
+def test_factories_read_nemo_config_keys(corpus: Path, tokenizer: spm.SentencePieceProcessor) -> None:
+    cfg = OmegaConf.create(config(corpus, max_duration=0.65, normalize_transcripts=True))
+    dataset = get_char_dataset(cfg)
+    assert isinstance(dataset, AudioToCharDataset) and len(dataset) == 4
+    assert get_bpe_dataset(config(corpus, max_utts=2), tokenizer).__len__() == 2
+    with pytest.raises(ValueError, match="needs 'labels'"):
+        get_char_dataset({"manifest_filepath": str(corpus), "sample_rate": 16000})
+    with pytest.raises(ValueError, match="needs 'sample_rate'"):
+        get_char_dataset({"manifest_filepath": str(corpus), "labels": LABELS})
+
+
+def test_dataloader_from_config(corpus: Path, tmp_path: Path) -> None:
+    second = utterance_corpus(tmp_path / "second", ["go"])
+    cfg = config(f"{corpus},{second}", batch_size=4, shuffle=True, drop_last=True)
+    loader = get_audio_to_text_dataloader(OmegaConf.create(cfg))
+    assert loader is not None and len(loader.dataset) == 7
+    batches = list(loader)
+    assert len(batches) == 1 and batches[0][0].shape[0] == 4
+    override = get_audio_to_text_dataloader(config(corpus), labels=[" ", "o", "n"])
+    assert override is not None
+    assert override.dataset[0][2].tolist() == [2, 0, 1, 2]  # "turn on": t, u, r vanish
+
+
+def test_null_manifest_gives_no_loader_and_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="nemo"):
+        assert get_audio_to_text_dataloader({"manifest_filepath": None, "batch_size": 4}) is None
+    assert "'manifest_filepath' is null" in caplog.text
+    with pytest.raises(ValueError, match="needs 'manifest_filepath'"):
+        get_audio_to_text_dataloader({"sample_rate": 16000, "labels": LABELS, "batch_size": 2})
+    with pytest.raises(ValueError, match="use_dali"):
+        get_audio_to_text_dataloader({"manifest_filepath": "x.json", "use_dali": True})
+
+
+def test_bad_lines_are_skipped_when_asked(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    manifest = utterance_corpus(tmp_path, ["a", "b"])
+    with manifest.open("a") as handle:
+        handle.write('{"audio_filepath": "audio/utt0.flac", "text": "no duration"}\n')
+    with pytest.raises(ValueError, match=rf"{manifest}:3: no 'duration'"):
+        get_audio_to_text_dataloader(config(manifest))
+    loader = get_audio_to_text_dataloader(config(manifest, skip_bad_lines=True))
+    assert loader is not None and len(loader.dataset) == 2
+
+
+def test_duration_bucketing_cuts_padding(tmp_path: Path) -> None:
+    lengths = [0.2, 1.6, 0.3, 1.5, 0.25, 1.7, 0.35, 1.4]
+    lines = []
+    for index, seconds in enumerate(lengths):
+        write_audio(tmp_path / f"{index}.wav", tone(seconds))
+        lines.append({"audio_filepath": f"{index}.wav", "duration": seconds, "text": "x"})
+    manifest = write_manifest(tmp_path / "m.json", lines)
+
+    def padding(**options: object) -> float:
+        loader = get_audio_to_text_dataloader(config(manifest, batch_size=4, shuffle=True, **options))
+        assert loader is not None
+        padded = total = 0
+        for audio, audio_len, _, _ in loader:
+            padded += audio.numel()
+            total += int(audio_len.sum())
+        return 1 - total / padded
+
+    bucketed = padding(duration_bucketing=True, bucketing_pool=2)
+    assert bucketed < 0.2
+    assert bucketed < min(padding(duration_bucketing=False) for _ in range(3))
+
+
+def test_bucketing_sampler_batches() -> None:
+    durations = [float(d) for d in range(1, 24)]
+    sampler = DurationBucketingSampler(durations, 5, pool_batches=2, seed=4)
+    batches = sampler.batches()
+    assert sorted(i for b in batches for i in b) == list(range(23))
+    assert [len(b) for b in batches][-1] == 3 and len(sampler) == 23
+    for batch in batches:  # cut from a pool sorted by duration
+        assert [durations[i] for i in batch] == sorted(durations[i] for i in batch)
+    whole = DurationBucketingSampler(durations, 5, pool_batches=0, seed=4).batches()
+    for batch in whole[:-1]:  # everything sorted: each batch is a run of neighbours
+        assert max(durations[i] for i in batch) - min(durations[i] for i in batch) == 4
+    first_epoch = list(sampler)
+    assert list(sampler) != first_epoch  # a second pass without set_epoch: next epoch
+    sampler.set_epoch(0)
+    assert list(sampler) == first_epoch
+    ordered = DurationBucketingSampler(durations[::-1], 5, shuffle=False, pool_batches=0)
+    assert [durations[::-1][i] for i in ordered] == sorted(durations)
+    dropped = DurationBucketingSampler(durations, 5, drop_last=True)
+    assert len(dropped) == 20 and len(list(dropped)) == 20
+
+
+def test_bucketing_sampler_gives_ranks_disjoint_equal_shares() -> None:
+    durations = [float(d % 9) for d in range(50)]
+    shares = [
+        list(DurationBucketingSampler(durations, 4, num_replicas=3, rank=r, seed=1)) for r in range(3)
+    ]
+    assert {len(share) for share in shares} == {len(shares[0])} and len(shares[0]) == 20
+    assert set().union(*map(set, shares)) == set(range(50))
+    trimmed = [
+        set(DurationBucketingSampler(durations, 4, num_replicas=3, rank=r, drop_last=True))
+        for r in range(3)
+    ]
+    assert all(len(share) == 16 for share in trimmed)
+    assert not (trimmed[0] & trimmed[1]) and not (trimmed[1] & trimmed[2])
+    with pytest.raises(ValueError, match="rank 3 is outside"):
+        DurationBucketingSampler(durations, 4, num_replicas=3, rank=3)
+
+
+def test_loader_with_workers(corpus: Path) -> None:
+    loader = get_audio_to_text_dataloader(
+        config(corpus, batch_size=3, num_workers=2, augmentor={"gain": {"prob": 1.0}})
+    )
+    assert loader is not None
+    lengths = sorted(int(n) for batch in loader for n in batch[1])
+    assert lengths == [round(16000 * (0.3 + 0.1 * i)) for i in range(6)]
+
+
+def test_collate_rejects_an_empty_batch() -> None:
+    with pytest.raises(ValueError, match="empty batch"):
+        speech_collate_fn([])
