@@ -15,14 +15,14 @@ LABELS = [" ", *"abcdefghijklmnopqrstuvwxyz", "'"]
 RATE = 16000
 
 
-def tone(seconds: float, freq: float = 440.0, rate: int = RATE, amplitude: float = 0.5) -> np.ndarray:
+def tone(
+    seconds: float, freq: float = 440.0, rate: int = RATE, amplitude: float = 0.5
+) -> np.ndarray:
     t = np.arange(round(seconds * rate)) / rate
     return (amplitude * np.sin(2 * math.pi * freq * t)).astype(np.float32)
 
 
-def write_audio(
-    path: Path, samples: np.ndarray, rate: int = RATE, subtype: str = "PCM_16"
-) -> Path:
+def write_audio(path: Path, samples: np.ndarray, rate: int = RATE, subtype: str = "PCM_16") -> Path:
     """Write ``samples`` (float in [-1, 1]); the format follows the suffix (.flac, .wav)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     sf.write(str(path), samples, rate, subtype=subtype)

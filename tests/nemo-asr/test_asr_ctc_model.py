@@ -55,6 +55,13 @@ def test_built_from_config_dict_and_config_files(tmp_path):
     assert list(again.decoder.vocabulary) == LABELS
 
 
+def test_config_without_modules_is_refused():
+    config = tiny_config()
+    del config["encoder"]
+    with pytest.raises(ValueError, match="lacks the section"):
+        EncDecCTCModel(cfg=config)
+
+
 def test_decoder_size_is_filled_in_from_encoder_and_labels():
     model = EncDecCTCModel(cfg=small_trainable_config())
     assert model.cfg.decoder.feat_in == 64
@@ -121,7 +128,10 @@ def test_change_vocabulary_adds_one_output_per_label():
 
 def test_change_vocabulary_updates_data_configs_and_keeps_same(caplog, tmp_path):
     config = small_trainable_config()
-    config["train_ds"] = {"manifest_filepath": str(write_manifest(tmp_path / "m.json"))}
+    config["train_ds"] = {
+        "manifest_filepath": str(write_manifest(tmp_path / "m.json")),
+        "batch_size": 2,
+    }
     model = EncDecCTCModel(cfg=config)
     model.change_vocabulary(["a", "b", " "])
     assert list(model.cfg.train_ds.labels) == ["a", "b", " "]

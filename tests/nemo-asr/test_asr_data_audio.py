@@ -21,10 +21,14 @@ def level_db(signal: torch.Tensor) -> float:
 
 
 def sine(freq: float, rate: int, seconds: float = 1.0) -> torch.Tensor:
-    return torch.sin(2 * math.pi * freq * torch.arange(round(rate * seconds), dtype=torch.float64) / rate)
+    return torch.sin(
+        2 * math.pi * freq * torch.arange(round(rate * seconds), dtype=torch.float64) / rate
+    )
 
 
-@pytest.mark.parametrize(("orig", "new"), [(22050, 16000), (8000, 16000), (44100, 16000), (16000, 8000)])
+@pytest.mark.parametrize(
+    ("orig", "new"), [(22050, 16000), (8000, 16000), (44100, 16000), (16000, 8000)]
+)
 def test_resampling_keeps_in_band_tones(orig: int, new: int) -> None:
     out = resample(sine(1000.0, orig), orig, new)
     assert out.shape == (math.ceil(orig * new / orig),)

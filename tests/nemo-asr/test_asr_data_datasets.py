@@ -72,7 +72,9 @@ def test_sample_ids_bos_eos_and_trim(tmp_path: Path) -> None:
     quiet = torch.zeros(8000).numpy()
     loud = tone(0.5, 300.0)
     audio = write_audio(tmp_path / "a.wav", __import__("numpy").concatenate([quiet, loud, quiet]))
-    manifest = write_manifest(tmp_path / "m.json", [{"audio_filepath": "a.wav", "duration": 1.5, "text": "hi"}])
+    manifest = write_manifest(
+        tmp_path / "m.json", [{"audio_filepath": "a.wav", "duration": 1.5, "text": "hi"}]
+    )
     assert audio.exists()
     dataset = AudioToCharDataset(
         manifest, LABELS, 16000, trim=True, bos_id=28, eos_id=29, return_sample_id=True
@@ -97,7 +99,9 @@ def test_offsets_read_segments_of_one_file(tmp_path: Path) -> None:
     assert int(dataset[0][1]) == 8000 and int(dataset[1][1]) == 4000
 
 
-def test_unknown_characters_are_reported_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_unknown_characters_are_reported_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     manifest = utterance_corpus(tmp_path, ["Hello, world", "ok"])
     with caplog.at_level(logging.WARNING, logger="nemo"):
         dataset = AudioToCharDataset(manifest, LABELS, 16000, normalize=False)
@@ -145,7 +149,9 @@ class _Spec:
         return list(self.processor.encode_as_ids(text))
 
 
-def test_bpe_dataset_uses_the_tokenizer(corpus: Path, tokenizer: spm.SentencePieceProcessor) -> None:
+def test_bpe_dataset_uses_the_tokenizer(
+    corpus: Path, tokenizer: spm.SentencePieceProcessor
+) -> None:
     expected = tokenizer.encode_as_ids("open the door")
     plain = AudioToBPEDataset(corpus, tokenizer, 16000, use_start_end_token=False)
     assert plain[1][2].tolist() == expected
@@ -161,7 +167,9 @@ def test_bpe_dataset_uses_the_tokenizer(corpus: Path, tokenizer: spm.SentencePie
         AudioToBPEDataset(corpus, object(), 16000)
 
 
-def test_factories_read_nemo_config_keys(corpus: Path, tokenizer: spm.SentencePieceProcessor) -> None:
+def test_factories_read_nemo_config_keys(
+    corpus: Path, tokenizer: spm.SentencePieceProcessor
+) -> None:
     cfg = OmegaConf.create(config(corpus, max_duration=0.65, normalize_transcripts=True))
     dataset = get_char_dataset(cfg)
     assert isinstance(dataset, AudioToCharDataset) and len(dataset) == 4
@@ -213,7 +221,9 @@ def test_duration_bucketing_cuts_padding(tmp_path: Path) -> None:
     manifest = write_manifest(tmp_path / "m.json", lines)
 
     def padding(**options: object) -> float:
-        loader = get_audio_to_text_dataloader(config(manifest, batch_size=4, shuffle=True, **options))
+        loader = get_audio_to_text_dataloader(
+            config(manifest, batch_size=4, shuffle=True, **options)
+        )
         assert loader is not None
         padded = total = 0
         for audio, audio_len, _, _ in loader:
@@ -250,7 +260,8 @@ def test_bucketing_sampler_batches() -> None:
 def test_bucketing_sampler_gives_ranks_disjoint_equal_shares() -> None:
     durations = [float(d % 9) for d in range(50)]
     shares = [
-        list(DurationBucketingSampler(durations, 4, num_replicas=3, rank=r, seed=1)) for r in range(3)
+        list(DurationBucketingSampler(durations, 4, num_replicas=3, rank=r, seed=1))
+        for r in range(3)
     ]
     assert {len(share) for share in shares} == {len(shares[0])} and len(shares[0]) == 20
     assert set().union(*map(set, shares)) == set(range(50))

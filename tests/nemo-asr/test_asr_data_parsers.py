@@ -49,7 +49,9 @@ def test_english_normalisation_spells_out_what_is_said() -> None:
     assert parser("Dr. Smith paid $5.50 & left at 3%!") == ids(
         "doctor smith paid five dollars fifty cents and left at three percent"
     )
-    assert parser("It's the 21st of May, 1999") == ids("it's the twenty first of may nineteen ninety nine")
+    assert parser("It's the 21st of May, 1999") == ids(
+        "it's the twenty first of may nineteen ninety nine"
+    )
 
 
 @pytest.mark.parametrize(
@@ -57,7 +59,10 @@ def test_english_normalisation_spells_out_what_is_said() -> None:
     [
         ("1,000,000 people", "one million people"),
         ("pi is 3.14", "pi is three point one four"),
-        ("in 1905 and 2000 and 2005 and 1800", "in nineteen oh five and two thousand and two thousand five and eighteen hundred"),
+        (
+            "in 1905 and 2000 and 2005 and 1800",
+            "in nineteen oh five and two thousand and two thousand five and eighteen hundred",
+        ),
         ("agent 007", "agent zero zero seven"),
         ("Café Noël", "cafe noel"),
         ("a+b", "a plus b"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 import tarfile
 from pathlib import Path
 
@@ -28,7 +27,12 @@ TEXTS = [f"utterance {word}" for word in "abcdefghijkl"]  # 12 utterances
 def test_brace_expansion() -> None:
     assert expand_sharded_filepaths("d/audio_{0..3}.tar") == [f"d/audio_{i}.tar" for i in range(4)]
     assert expand_sharded_filepaths("a_{08..10}.tar") == ["a_08.tar", "a_09.tar", "a_10.tar"]
-    assert expand_sharded_filepaths("{x,y}_{0..1}.tar") == ["x_0.tar", "x_1.tar", "y_0.tar", "y_1.tar"]
+    assert expand_sharded_filepaths("{x,y}_{0..1}.tar") == [
+        "x_0.tar",
+        "x_1.tar",
+        "y_0.tar",
+        "y_1.tar",
+    ]
     assert expand_sharded_filepaths("a_OP_0..1_CL_.tar") == ["a0.tar", "a1.tar"]
     assert expand_sharded_filepaths(["p.tar", "q_{1..2}.tar"]) == ["p.tar", "q_1.tar", "q_2.tar"]
     with pytest.raises(ValueError, match=r"cannot expand \{abc\}"):
@@ -83,7 +87,10 @@ def texts_of(loader: torch.utils.data.DataLoader) -> list[str]:  # type: ignore[
 
 
 def test_writer_makes_equal_deterministic_shards(tmp_path: Path, tarred: Path) -> None:
-    lines = [json.loads(line) for line in (tarred / "tarred_audio_manifest.json").read_text().splitlines()]
+    lines = [
+        json.loads(line)
+        for line in (tarred / "tarred_audio_manifest.json").read_text().splitlines()
+    ]
     assert len(lines) == 12
     assert [sum(1 for line in lines if line["shard_id"] == s) for s in range(4)] == [3, 3, 3, 3]
     for shard in range(4):
@@ -114,7 +121,9 @@ def test_ranks_read_disjoint_shards(tarred: Path) -> None:
     for rank in range(2):
         loader = get_audio_to_text_dataloader(tarred_config(tarred), global_rank=rank, world_size=2)
         assert loader is not None and len(loader.dataset) == 6
-        assert loader.dataset.shards == [str(tarred / f"audio_{i}.tar") for i in (2 * rank, 2 * rank + 1)]
+        assert loader.dataset.shards == [
+            str(tarred / f"audio_{i}.tar") for i in (2 * rank, 2 * rank + 1)
+        ]
         per_rank.append(texts_of(loader))
     assert len(per_rank[0]) == len(per_rank[1]) == 6
     assert not set(per_rank[0]) & set(per_rank[1])
@@ -182,4 +191,3 @@ def test_conversion_tool_runs_as_a_command(tmp_path: Path, python) -> None:  # t
         str(tmp_path / "x"), "--num_shards", "2",
     )  # fmt: skip
     assert failed.returncode == 1 and "nope.json" in failed.stderr
-    assert sys.executable  # the tool ran under this interpreter, with nemo-asr importable

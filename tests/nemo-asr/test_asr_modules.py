@@ -15,6 +15,7 @@ from nemo.collections.asr.modules import (
     SpectrogramAugmentation,
 )
 from nemo.collections.asr.parts.preprocessing.mel import mel_filterbank
+from nemo.collections.asr.parts.submodules.jasper import SqueezeExcite
 
 
 def block(**overrides):
@@ -255,3 +256,28 @@ def test_ctc_loss_errors_and_zero_infinity():
     )
     assert torch.isinf(CTCLoss(num_classes=5)(**impossible))
     assert float(CTCLoss(num_classes=5, zero_infinity=True)(**impossible)) == 0.0
+
+
+def test_squeeze_excite_context_window_uses_the_first_frames_at_inference():
+    # NeMo's choice, kept: with se_context_size >= 0 inference pools the first window only
+    torch.manual_seed(0)
+    se = SqueezeExcite(channels=8, reduction_ratio=2, context_window=4).eval()
+    x = torch.randn(1, 8, 10)
+    out, _ = se(x, torch.tensor([10]))
+    gate = torch.sigmoid(se.fc(x[:, :, :4].mean(dim=-1)))
+    assert torch.allclose(out, x * gate[:, :, None], atol=1e-6)
+    whole = SqueezeExcite(channels=8, reduction_ratio=2, context_window=-1).eval()
+    whole.load_state_dict(se.state_dict())
+    out_whole, _ = whole(x, torch.tensor([10]))
+    assert torch.allclose(
+        out_whole, x * torch.sigmoid(se.fc(x.mean(dim=-1)))[:, :, None], atol=1e-6
+    )
+
+
+def test_frame_splicing_repeats_the_features_as_nemo_does():
+    pre = AudioToMelSpectrogramPreprocessor(pad_to=0, dither=0.0, frame_splicing=3, normalize=None)
+    features, _ = pre(input_signal=torch.randn(1, 3200), length=torch.tensor([3200]))
+    assert features.shape[1] == 192
+    assert torch.equal(features[:, :64], features[:, 64:128])
+    encoder = ConvASREncoder(jasper=[block()], activation="relu", feat_in=64, frame_splicing=3)
+    assert encoder._feat_in == 192

@@ -103,7 +103,9 @@ def test_speed_picks_among_num_rates() -> None:
 def _noise_manifest(tmp_path: Path, seconds: float) -> Path:
     noise = np.random.default_rng(0).standard_normal(round(16000 * seconds)).astype(np.float32)
     path = write_audio(tmp_path / "noise.wav", 0.1 * noise)
-    return write_manifest(tmp_path / "noise.json", [{"audio_filepath": path.name, "duration": seconds}])
+    return write_manifest(
+        tmp_path / "noise.json", [{"audio_filepath": path.name, "duration": seconds}]
+    )
 
 
 def test_noise_from_a_manifest_at_an_snr(tmp_path: Path) -> None:
@@ -139,7 +141,9 @@ def test_impulse_response_convolves_aligned_and_keeps_length(tmp_path: Path) -> 
     impulse[100] = 0.5  # onset after silence: aligned away
     impulse[100 + 160] = 0.25  # an echo 10 ms later
     path = write_audio(tmp_path / "rir.wav", impulse, subtype="FLOAT")
-    manifest = write_manifest(tmp_path / "rir.json", [{"audio_filepath": path.name, "duration": 0.05}])
+    manifest = write_manifest(
+        tmp_path / "rir.json", [{"audio_filepath": path.name, "duration": 0.05}]
+    )
     samples = torch.zeros(1600)
     samples[0] = 1.0
     segment = AudioSegment(samples, 16000)

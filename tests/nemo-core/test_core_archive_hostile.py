@@ -229,6 +229,13 @@ class TestDamagedArchives:
                 ArtifactModel.restore_from(tmp_path / "cut.nemo", map_location="cpu")
             assert str(tmp_path / "cut.nemo") in str(raised.value)
 
+    def test_a_truncated_gzip_archive(self, tmp_path: Path) -> None:
+        inner = build(tmp_path / "inner.tar", *valid_members())
+        packed = gzip.compress(inner.read_bytes())
+        (tmp_path / "cut.nemo").write_bytes(packed[: len(packed) // 2])
+        with pytest.raises(NemoArchiveError, match="the gzip archive is truncated"):
+            ModelPT.restore_from(tmp_path / "cut.nemo")
+
     def test_a_corrupt_header_in_the_middle(self, tmp_path: Path) -> None:
         path = build(tmp_path / "model.nemo", *valid_members())
         with tarfile.open(path) as tar:

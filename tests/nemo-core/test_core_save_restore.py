@@ -330,6 +330,10 @@ class TestSafetensors:
             )
             assert same_weights(restored, model)
             assert restored.temp_data == "*****\n"
+        # the connector that read a model writes it again
+        restored.save_to(tmp_path / "again.nemo")
+        with tarfile.open(tmp_path / "again.nemo") as tar:
+            assert tar.getnames()[-1] == "./model_weights.safetensors"
 
     def test_a_file_written_by_the_safetensors_library_is_read(self, tmp_path: Path) -> None:
         import base64

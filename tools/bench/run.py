@@ -14,12 +14,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _harness import Result  # noqa: E402
+from bench_manifest import bench_manifest_memory, bench_manifest_speed  # noqa: E402
 from bench_startup import bench_import_core, bench_listing_100_plugins  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS: dict[str, Callable[[], Result]] = {
     "import_core": bench_import_core,
     "listing_100_plugins": bench_listing_100_plugins,
+    "manifest_speed": bench_manifest_speed,
+    "manifest_memory": bench_manifest_memory,
 }
 
 

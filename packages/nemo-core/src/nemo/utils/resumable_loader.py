@@ -77,26 +77,43 @@ class ResumableDataLoader(DataLoader):  # type: ignore[type-arg]
         self._epoch_start_state = generator.get_state()
         self._delivered = 0
         self._pending: dict[str, Any] | None = None
+        self._replay_epoch = False
+        self._skip_next = 0
 
     @property
     def _index_sampler(self) -> Any:  # what DataLoader's iterators draw indices from
         return self._skipping
 
     def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
+        if self._pending is not None:
+            assert self.generator is not None
+            self.generator.set_state(self._pending["generator_state"])
+            delivered = int(self._pending["delivered"])
+            self._pending = None
+            # A finished epoch is drawn again (indices only) before the next one starts; an
+            # unfinished one resumes after the delivered batches.
+            self._replay_epoch = delivered >= len(self)
+            self._skip_next = 0 if self._replay_epoch else delivered
+        return self._epoch()
+
+    def _epoch(self) -> Iterator[Any]:
+        """One epoch's batches; nothing is drawn until the first batch is asked for.
+
+        Lightning may create an iterator it never uses (when a resumed epoch turns out to be
+        finished, it creates another for the next epoch): drawing lazily keeps the generator
+        where the next iterator used expects it.
+        """
         generator = self.generator
         assert generator is not None
-        skip = 0
-        if self._pending is not None:
-            generator.set_state(self._pending["generator_state"])
-            skip = min(int(self._pending["delivered"]), len(self))
-            self._pending = None
+        if self._replay_epoch:
+            self._replay_epoch = False
+            self._skipping.skip = len(self)
+            for _ in super().__iter__():  # yields nothing: every batch is skipped by index
+                pass
         self._epoch_start_state = generator.get_state()
-        self._skipping.skip = skip
-        self._delivered = skip
-        return self._count(super().__iter__())
-
-    def _count(self, batches: Iterator[Any]) -> Iterator[Any]:
-        for batch in batches:
+        self._skipping.skip = self._delivered = self._skip_next
+        self._skip_next = 0
+        for batch in super().__iter__():
             self._delivered += 1
             yield batch
 

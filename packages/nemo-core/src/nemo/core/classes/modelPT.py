@@ -33,7 +33,7 @@ __all__ = ["ModelPT"]
 _STAGES = ("validation", "test")
 
 
-class ModelPT(pl.LightningModule, Model, OptimizationMixin):
+class ModelPT(OptimizationMixin, pl.LightningModule, Model):
     """Base of every NeMo model.
 
     Subclasses build their modules from ``cfg`` in ``__init__`` (after calling

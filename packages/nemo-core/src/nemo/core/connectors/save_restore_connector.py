@@ -176,6 +176,8 @@ class SaveRestoreConnector:
                 with restoring(RestoreContext(archive.path, source)):
                     model = calling_cls.from_config_dict(config, trainer=trainer)
                     model = model.to(device)
+                    if hasattr(type(model), "save_restore_connector"):
+                        model.save_restore_connector = self  # what read it writes it again
                     load_into(
                         model,
                         weights,

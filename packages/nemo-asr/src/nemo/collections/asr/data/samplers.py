@@ -48,7 +48,7 @@ class DurationBucketingSampler(torch.utils.data.DistributedSampler):  # type: ig
         if not 0 <= rank < num_replicas:
             raise ValueError(f"rank {rank} is outside [0, num_replicas={num_replicas})")
         super().__init__(
-            list(durations),  # only its length is used
+            list(durations),  # type: ignore[arg-type]  # only its length is used
             num_replicas=num_replicas,
             rank=rank,
             shuffle=shuffle,

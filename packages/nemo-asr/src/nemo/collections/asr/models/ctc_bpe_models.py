@@ -47,9 +47,9 @@ class EncDecCTCModelBPE(EncDecCTCModel):
         decoding.time_stride = self._time_stride()
         return decoding
 
-    def _text_to_ids(self, config: Any) -> Any:
+    def _dataset_vocabulary(self, config: Any) -> dict[str, Any]:
         self._ensure_tokenizer()
-        return self.tokenizer.text_to_ids
+        return {"tokenizer": self.tokenizer}
 
     def _ensure_tokenizer(self) -> None:
         """Set up the tokenizer on first need: data sets may ask before the modules exist."""

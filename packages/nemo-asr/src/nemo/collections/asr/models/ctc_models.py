@@ -16,9 +16,9 @@ import pytorch_lightning as pl
 import torch
 from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
 
+from nemo.collections.asr.data.audio_to_text_dataset import get_audio_to_text_dataloader
 from nemo.collections.asr.losses.ctc import CTCLoss
 from nemo.collections.asr.metrics.wer import WER
-from nemo.collections.asr.models import _data
 from nemo.collections.asr.models.asr_model import ASRModel
 from nemo.collections.asr.parts.submodules.ctc_decoding import AbstractCTCDecoding, CTCDecoding
 from nemo.collections.asr.parts.utils import audio_inputs
@@ -57,6 +57,7 @@ _USED_KEYS = frozenset(
         "log_prediction",
     }
 )
+_REQUIRED_KEYS = ("preprocessor", "encoder", "decoder")
 
 
 class EncDecCTCModel(ASRModel):
@@ -71,6 +72,12 @@ class EncDecCTCModel(ASRModel):
 
     def __init__(self, cfg: Any, trainer: pl.Trainer | None = None) -> None:
         super().__init__(cfg=cfg, trainer=trainer)
+        missing = [key for key in _REQUIRED_KEYS if self._cfg.get(key) is None]
+        if missing:
+            raise ValueError(
+                f"{type(self).__name__} config lacks the section(s) {', '.join(missing)}: a CTC "
+                "model needs preprocessor, encoder and decoder (see examples/asr/conf)"
+            )
         self._warn_unused_keys()
         self.preprocessor = self.from_config_dict(self._cfg.preprocessor)
         self.encoder = self.from_config_dict(self._cfg.encoder)
@@ -119,9 +126,9 @@ class EncDecCTCModel(ASRModel):
         decoding.time_stride = self._time_stride()
         return decoding
 
-    def _text_to_ids(self, config: Any) -> Any:
-        """The transcript parser for a data set config: the characters of its ``labels``
-        (else the model's ``labels``, else the decoder's vocabulary)."""
+    def _dataset_vocabulary(self, config: Any) -> dict[str, Any]:
+        """What the data sets map transcripts with: the ``labels`` of the data set config,
+        else the model's ``labels``, else the decoder's vocabulary."""
         labels = (
             config.get("labels")
             or self._cfg.get("labels")
@@ -132,7 +139,7 @@ class EncDecCTCModel(ASRModel):
                 "the data set config has no labels and neither has the model (labels, "
                 "decoder.vocabulary): set labels to the model's characters"
             )
-        return _data.char_parser(config, list(labels))
+        return {"labels": list(labels)}
 
     # -- construction helpers -----------------------------------------------------------------
 
@@ -367,16 +374,16 @@ class EncDecCTCModel(ASRModel):
         self._test_dl = self._setup_dataloader_from_config(config)
 
     def _setup_dataloader_from_config(self, config: DictConfig) -> Any:
-        if config.get("manifest_filepath") is None:
-            logging.warning(
-                "no manifest_filepath in the data config %s: no data loader is built",
-                OmegaConf.to_container(config),
-            )
-            return None
+        """The data set's loader (None, with a warning, when its manifest_filepath is null)."""
         with open_dict(config):
-            if config.get("sample_rate") is None:
+            if config.get("sample_rate") is None:  # NeMo injects the model's sample rate
                 config.sample_rate = self._cfg.get("sample_rate", 16000)
-        return _data.build_dataloader(config, self._text_to_ids(config))
+        return get_audio_to_text_dataloader(
+            config,
+            **self._dataset_vocabulary(config),
+            global_rank=self.global_rank,
+            world_size=self.world_size,
+        )
 
     # -- steps ----------------------------------------------------------------------------------
 

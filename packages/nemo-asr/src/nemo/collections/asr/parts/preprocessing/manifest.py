@@ -42,8 +42,24 @@ __all__ = [
     "split_manifest_paths",
 ]
 
-_scan = json.JSONDecoder().scan_once
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner, set in __init__
 _NUMBER = (float, int)
+
+
+class _BadLine(Exception):
+    """Why a line cannot be used (raised off the fast path only)."""
+
+
+def _read_text_file(manifest: Path, text_path: Any) -> str:
+    if type(text_path) is not str or not text_path:
+        raise _BadLine(f"'text_filepath' must be a path, got {text_path!r}")
+    full = Path(text_path).expanduser()
+    if not full.is_absolute():
+        full = manifest.parent / full
+    try:
+        return full.read_text(encoding="utf-8").replace("\n", "")
+    except OSError as error:
+        raise _BadLine(f"cannot read 'text_filepath' {full}: {error.strerror}") from error
 
 
 class ManifestError(ValueError):
@@ -198,6 +214,11 @@ class _Reader:
         manifest_append, line_append = entries._manifest.append, entries._line.append
         speakers = self._speakers
         low, high, limit = self.min_duration, self.max_duration, self.max_utts
+        item: Any
+        audio: Any
+        duration: Any
+        offset: Any
+        sample_rate: Any
         with handle:
             for number, line in enumerate(handle, 1):
                 try:
@@ -223,8 +244,10 @@ class _Reader:
                     or type(text) is not str
                     or not 0 <= duration < math.inf
                 ):
-                    text = self._validate(path, number, item, audio, duration, text)
-                    if text is None:
+                    try:
+                        text = self._transcript(path, item, audio, duration, text)
+                    except _BadLine as bad:
+                        self._bad(path, number, str(bad))
                         continue
                 offset = item.get("offset")
                 if offset is None:
@@ -272,52 +295,29 @@ class _Reader:
             self._bad(path, number, f"not valid JSON ({error.msg} at column {error.colno})")
             return None
 
-    def _validate(
-        self, path: Path, number: int, item: dict[str, Any], audio: Any, duration: Any, text: Any
-    ) -> str | None:
-        """The transcript of a line that failed the fast checks, or None (reported as bad)."""
+    def _transcript(
+        self, path: Path, item: dict[str, Any], audio: Any, duration: Any, text: Any
+    ) -> str:
+        """The transcript of a line that failed the fast checks; raises _BadLine if it is bad."""
         if audio is None:
-            return self._bad(path, number, "no 'audio_filepath' (or legacy 'audio_filename')")
+            raise _BadLine("no 'audio_filepath' (or legacy 'audio_filename')")
         if type(audio) is not str or not audio:
-            return self._bad(
-                path, number, f"'audio_filepath' must be a non-empty string, got {audio!r}"
-            )
+            raise _BadLine(f"'audio_filepath' must be a non-empty string, got {audio!r}")
         if duration is None:
-            return self._bad(path, number, "no 'duration' (seconds)")
-        if (
-            isinstance(duration, bool)
-            or type(duration) not in _NUMBER
-            or not 0 <= duration < math.inf
-        ):
-            return self._bad(
-                path, number, f"'duration' must be a number of seconds >= 0, got {duration!r}"
-            )
+            raise _BadLine("no 'duration' (seconds)")
+        if type(duration) not in _NUMBER or not 0 <= duration < math.inf:
+            raise _BadLine(f"'duration' must be a number of seconds >= 0, got {duration!r}")
         if text is None and "text_filepath" in item:
-            text = self._read_text_file(path, number, item["text_filepath"])
-            if text is None:
-                return None
+            text = _read_text_file(path, item["text_filepath"])
         if text is None:
             text = item.get("normalized_text")
         if text is None and not self.require_text:
             text = ""
         if text is None:
-            return self._bad(
-                path, number, "no transcript: give 'text', 'text_filepath' or 'normalized_text'"
-            )
+            raise _BadLine("no transcript: give 'text', 'text_filepath' or 'normalized_text'")
         if type(text) is not str:
-            return self._bad(path, number, f"the transcript must be a string, got {text!r}")
+            raise _BadLine(f"the transcript must be a string, got {text!r}")
         return text
-
-    def _read_text_file(self, path: Path, number: int, text_path: Any) -> str | None:
-        if type(text_path) is not str or not text_path:
-            return self._bad(path, number, f"'text_filepath' must be a path, got {text_path!r}")
-        full = Path(text_path).expanduser()
-        if not full.is_absolute():
-            full = path.parent / full
-        try:
-            return full.read_text(encoding="utf-8").replace("\n", "")
-        except OSError as error:
-            return self._bad(path, number, f"cannot read 'text_filepath' {full}: {error.strerror}")
 
     def _bad(self, path: Path, number: int, reason: str) -> None:
         if not self.skip_bad_lines:

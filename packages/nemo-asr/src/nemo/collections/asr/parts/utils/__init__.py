@@ -1,1 +1,1 @@
-"""Small data structures shared by the ASR decoders and metrics."""
+"""Helpers of the ASR models: decoding results (Hypothesis), transcribe's audio inputs."""
