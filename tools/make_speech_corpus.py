@@ -303,6 +303,11 @@ def _summary_of(entries: list[dict[str, object]]) -> dict[str, object]:
     }
 
 
+def _split_bytes(out: Path, split: str) -> int:
+    files = [*(out / "audio" / split).glob("*.flac"), out / f"{split}_manifest.json"]
+    return sum(path.stat().st_size for path in files)
+
+
 def _directory_bytes(out: Path) -> int:
     return sum(path.stat().st_size for path in out.rglob("*") if path.is_file())
 
@@ -363,11 +368,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     total = _directory_bytes(out)
     for split, info in summary["splits"].items():  # type: ignore[attr-defined]
         print(
-            f"{split:5s} {info['utterances']:5d} utterances  {info['hours'] * 60:6.1f} min  "
+            f"{split:5s} {info['utterances']:5d} utterances  {info['hours']:.3f} h  "
             f"{info['voices']:4d} voices ({len(info['variants'])} variants)  "
-            f"mean {info['mean_duration_s']:.2f} s"
+            f"mean {info['mean_duration_s']:.2f} s  "
+            f"{_split_bytes(out, split) / 1e6:.2f} MB"
         )
-    print(f"total {total / 1e6:.2f} MB in {out}")
+    print(f"total {total / 1e6:.2f} MB in {out} (budget {args.budget_mb} MB)")
     return 0 if total <= args.budget_mb * 1e6 else 1
 
 

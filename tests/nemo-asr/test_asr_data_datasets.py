@@ -287,3 +287,41 @@ def test_loader_with_workers(corpus: Path) -> None:
 def test_collate_rejects_an_empty_batch() -> None:
     with pytest.raises(ValueError, match="empty batch"):
         speech_collate_fn([])
+
+
+def test_lightning_keeps_the_bucketing_sampler_and_sets_its_epoch(corpus: Path) -> None:
+    import pytorch_lightning as pl
+
+    loader = get_audio_to_text_dataloader(
+        config(corpus, shuffle=True, duration_bucketing=True, bucketing_pool=1)
+    )
+    seen: list[tuple[int, int, list[int]]] = []
+
+    class Probe(pl.LightningModule):
+        def __init__(self) -> None:
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.zeros(1))
+
+        def training_step(self, batch: tuple[torch.Tensor, ...], index: int) -> torch.Tensor:
+            sampler = self.trainer.train_dataloader.sampler  # type: ignore[union-attr]
+            seen.append((self.current_epoch, sampler.epoch, batch[1].tolist()))
+            return (self.weight * batch[0].mean()).sum()
+
+        def configure_optimizers(self) -> torch.optim.Optimizer:
+            return torch.optim.SGD(self.parameters(), lr=0.1)
+
+    trainer = pl.Trainer(
+        max_epochs=2,
+        accelerator="cpu",
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+    )
+    trainer.fit(Probe(), train_dataloaders=loader)
+    assert isinstance(trainer.train_dataloader.sampler, DurationBucketingSampler)  # type: ignore[union-attr]
+    assert [(epoch, sampler_epoch) for epoch, sampler_epoch, _ in seen] == [(0, 0)] * 3 + [
+        (1, 1)
+    ] * 3
+    lengths = [sorted(n for _, _, batch in seen[e * 3 : e * 3 + 3] for n in batch) for e in (0, 1)]
+    assert lengths[0] == lengths[1] == [round(16000 * (0.3 + 0.1 * i)) for i in range(6)]

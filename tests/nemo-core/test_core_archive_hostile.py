@@ -342,11 +342,24 @@ class TestBounds:
     def test_a_gzip_bomb(self, tmp_path: Path) -> None:
         inner = build(tmp_path / "inner.tar", *valid_members(), ("./zeros", bytes(8 * 2**20)))
         (tmp_path / "bomb.nemo").write_bytes(gzip.compress(inner.read_bytes()))
-        limits = ArchiveLimits(max_gzip_ratio=10, min_gzip_allowance=2**20)
+        limits = ArchiveLimits(max_expansion_ratio=10, min_expansion_allowance=2**20)
         with pytest.raises(NemoArchiveError, match="decompression bomb"):
             ModelPT.restore_from(
                 tmp_path / "bomb.nemo", save_restore_connector=SaveRestoreConnector(limits=limits)
             )
+
+    def test_a_zip_bomb_inside_the_weights(self, tmp_path: Path) -> None:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("archive/data.pkl", bytes(64 * 2**20))  # 64 MiB in about 64 KiB
+        path = build(
+            tmp_path / "bomb.nemo",
+            ("./model_config.yaml", CONFIG),
+            ("./model_weights.ckpt", buffer.getvalue()),
+        )
+        limits = ArchiveLimits(max_expansion_ratio=10, min_expansion_allowance=2**20)
+        with pytest.raises(NemoArchiveError, match="declare 67108864 bytes.*decompression bomb"):
+            ModelPT.restore_from(path, save_restore_connector=SaveRestoreConnector(limits=limits))
 
     def test_too_many_members(self, tmp_path: Path) -> None:
         extra = [(f"./file{i}", b"x") for i in range(10)]

@@ -86,6 +86,32 @@ class NeMoModelCheckpoint(ModelCheckpoint):
         self.save_nemo_on_train_end = save_nemo_on_train_end
         self.CHECKPOINT_NAME_LAST = last_name.replace("{", "{{").replace("}", "}}")
         self._nemo_saved_at_step = -1
+        self._step_interval = kwargs.get("every_n_train_steps") or 0
+        self._step_save_after_validation = False
+
+    def on_train_batch_end(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: Any, batch: Any, batch_idx: int
+    ) -> None:
+        """Step checkpoints, except on an epoch's last batch when validation follows it.
+
+        A checkpoint written there, before the epoch's validation, resumes into the next epoch
+        and that validation never runs (Lightning's restart rules): the resumed run would differ
+        from an uninterrupted one. That checkpoint is written when the epoch ends instead.
+        """
+        due = self._step_interval > 0 and trainer.global_step % self._step_interval == 0
+        if due and _validation_follows(trainer):
+            self._step_save_after_validation = True
+            return
+        super().on_train_batch_end(trainer, pl_module, outputs, batch, batch_idx)
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        super().on_train_epoch_end(trainer, pl_module)
+        if self._step_save_after_validation:
+            self._step_save_after_validation = False
+            if not self._should_skip_saving_checkpoint(trainer):
+                candidates = self._monitor_candidates(trainer)
+                self._save_topk_checkpoint(trainer, candidates)
+                self._save_last_checkpoint(trainer, candidates)
 
     def _save_checkpoint(self, trainer: pl.Trainer, filepath: str) -> None:
         super()._save_checkpoint(trainer, filepath)
@@ -121,6 +147,18 @@ class NeMoModelCheckpoint(ModelCheckpoint):
             pl_module.save_to(self.nemo_path)
         finally:
             pl_module.load_state_dict(current)
+
+
+def _validation_follows(trainer: pl.Trainer) -> bool:
+    """Whether the batch just trained is its epoch's last and an end-of-epoch validation runs."""
+    if not trainer.fit_loop.epoch_loop.batch_progress.is_last_batch:
+        return False
+    val_batches = trainer.num_val_batches
+    total = sum(val_batches) if isinstance(val_batches, list) else val_batches
+    every = trainer.check_val_every_n_epoch
+    return bool(trainer.enable_validation and total) and (
+        every is None or (trainer.current_epoch + 1) % every == 0
+    )
 
 
 def _load_weights(pl_module: Any, checkpoint_path: str) -> None:

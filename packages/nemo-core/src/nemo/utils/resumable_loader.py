@@ -35,7 +35,12 @@ class _SkippingIndexSampler:
 
     def __iter__(self) -> Iterator[Any]:
         skip, self.skip = self.skip, 0
-        return itertools.islice(iter(self.inner), skip, None)
+        iterator = iter(self.inner)
+        # Exactly ``skip`` batches are drawn, not one more: the sampler's generator must end
+        # where the interrupted epoch left it.
+        for _ in itertools.islice(iterator, skip):
+            pass
+        return iterator
 
     def __len__(self) -> int:
         return len(self.inner)  # type: ignore[arg-type]
@@ -108,8 +113,7 @@ class ResumableDataLoader(DataLoader):  # type: ignore[type-arg]
         if self._replay_epoch:
             self._replay_epoch = False
             self._skipping.skip = len(self)
-            for _ in super().__iter__():  # yields nothing: every batch is skipped by index
-                pass
+            del self._replay  # placeholder
         self._epoch_start_state = generator.get_state()
         self._skipping.skip = self._delivered = self._skip_next
         self._skip_next = 0

@@ -81,17 +81,12 @@ class NemoArchive:
             raise NemoArchiveError(f"{path} is a directory, not a .nemo archive (a tar file)")
         with path.open("rb") as handle:
             magic = handle.read(8)
-        scratch = None
-        tar_path = path
-        if magic[:2] == b"\x1f\x8b":  # gzip: NeMo < 1.7 compressed its archives
-            scratch = Path(tempfile.mkdtemp(prefix="nemo-archive-"))
-            tar_path = scratch / "archive.tar"
-            try:
-                _gunzip(path, tar_path, limits)
-            except BaseException:
-                shutil.rmtree(scratch, ignore_errors=True)
-                raise
+        gzipped = magic[:2] == b"\x1f\x8b"  # NeMo < 1.7 compressed its archives
+        scratch = Path(tempfile.mkdtemp(prefix="nemo-archive-")) if gzipped else None
+        tar_path = path if scratch is None else scratch / "archive.tar"
         try:
+            if scratch is not None:  # decompressed once, then read in place like the others
+                _gunzip(path, tar_path, limits)
             members = _scan(tar_path, path, magic, limits)
         except BaseException:
             if scratch is not None:
@@ -226,8 +221,8 @@ def _gunzip(source: Path, target: Path, limits: ArchiveLimits) -> None:
                 if written > allowed:
                     raise NemoArchiveError(
                         f"{source}: the gzip archive expands beyond {allowed} bytes "
-                        f"({limits.max_gzip_ratio}x its size); refusing it as a possible "
-                        "decompression bomb. Raise ArchiveLimits.max_gzip_ratio if it is trusted"
+                        f"({limits.max_expansion_ratio}x its size); refusing it as a possible "
+                        "decompression bomb. Raise ArchiveLimits.max_expansion_ratio if trusted"
                     )
                 out.write(chunk)
     except EOFError as exc:

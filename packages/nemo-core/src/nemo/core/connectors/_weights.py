@@ -23,6 +23,7 @@ import torch
 
 from nemo.core.connectors import _safetensors
 from nemo.core.connectors._errors import NemoArchiveError, WeightsMismatchError, describe_mismatch
+from nemo.core.connectors._limits import ArchiveLimits
 from nemo.core.connectors._tar_reader import MemberView
 
 __all__ = [
@@ -73,7 +74,9 @@ class StoredWeights:
         self.specs = specs
         self.metadata = metadata
         self._open_view = open_view
-        self._whole = whole  # set when the bytes cannot be read in place (old formats)
+        # set when the bytes cannot be read in place (pre-1.6 torch format, compressed or
+        # foreign-endian records): the whole state dict is then read at once
+        self._whole = whole
 
     def chunks(self, budget: int) -> Iterator[OrderedDict[str, torch.Tensor]]:
         """The tensors on CPU, in dicts holding about ``budget`` bytes each (at least one dict)."""
@@ -95,6 +98,7 @@ class StoredWeights:
                     chunk[name] = torch.empty(0, dtype=spec.dtype).set_(
                         storage, spec.offset, spec.shape, spec.stride
                     )
+                del storage  # only the chunk holds it: freed with the chunk
                 size += self.specs[names[0]].storage_bytes
                 if size >= budget:
                     yield self._with_metadata(chunk)
@@ -118,11 +122,13 @@ class StoredWeights:
         return state
 
 
-def read_weights(open_view: Callable[[], MemberView], member_name: str, size: int) -> StoredWeights:
+def read_weights(
+    open_view: Callable[[], MemberView], member_name: str, size: int, limits: ArchiveLimits
+) -> StoredWeights:
     """The structure of the weights member ``member_name``; NemoArchiveError if unreadable."""
     if member_name.endswith(".safetensors"):
         return _read_safetensors(open_view, size)
-    return _read_torch(open_view, size)
+    return _read_torch(open_view, size, limits)
 
 
 def write_weights(state_dict: Mapping[str, Any], out: Any, weights_format: str) -> None:
@@ -207,11 +213,14 @@ def _read_safetensors(open_view: Callable[[], MemberView], size: int) -> StoredW
     return StoredWeights(label, specs, open_view)
 
 
-def _read_torch(open_view: Callable[[], MemberView], size: int) -> StoredWeights:
+def _read_torch(
+    open_view: Callable[[], MemberView], size: int, limits: ArchiveLimits
+) -> StoredWeights:
     with open_view() as view:
         label = view.label
+        in_place = _inspect_zip(view, size, label, limits)
+        view.seek(0)
         structure = _torch_load(view, label, map_location="meta")
-        in_place = _records_readable_in_place(view)
     metadata = getattr(structure, "_metadata", None)
     specs: dict[str, TensorSpec] = {}
     for name, tensor in structure.items():
@@ -288,24 +297,32 @@ def _refusal(message: str) -> str | None:
     return None
 
 
-def _records_readable_in_place(view: MemberView) -> bool:
-    """Tensor records stored uncompressed, in this machine's byte order (as torch writes)."""
+def _inspect_zip(view: MemberView, size: int, label: str, limits: ArchiveLimits) -> bool:
+    """Whether the tensor records can be read in place: stored uncompressed, in this machine's
+    byte order, as torch writes them. Refuses records declaring more bytes than ``limits``
+    allow, before torch allocates them (a compressed record can be a decompression bomb)."""
     try:
         view.seek(0)
         with zipfile.ZipFile(view) as archive:
-            for info in archive.infolist():
+            records = archive.infolist()
+            declared = sum(info.file_size for info in records)
+            if declared > limits.max_uncompressed(size):
+                raise NemoArchiveError(
+                    f"{label}: its records declare {declared} bytes, more than "
+                    f"{limits.max_expansion_ratio}x its size; refusing it as a possible "
+                    "decompression bomb. Raise ArchiveLimits.max_expansion_ratio if it is trusted"
+                )
+            in_place = True
+            for info in records:
                 parts = info.filename.split("/")
-                if (
-                    len(parts) == 3
-                    and parts[1] == "data"
-                    and info.compress_type != zipfile.ZIP_STORED
-                ):
-                    return False
-                if parts[-1] == "byteorder" and archive.read(info).decode() != sys.byteorder:
-                    return False
+                stored = info.compress_type == zipfile.ZIP_STORED
+                if len(parts) == 3 and parts[1] == "data" and not stored:
+                    in_place = False
+                if parts[-1] == "byteorder" and info.file_size <= 8:
+                    in_place = in_place and archive.read(info).decode() == sys.byteorder
+            return in_place
     except (zipfile.BadZipFile, UnicodeDecodeError, OSError):
         return False  # not a zip checkpoint (pre-1.6 torch format): read it whole
-    return True
 
 
 def _check_bounds(name: str, spec: TensorSpec, size: int, label: str) -> None:

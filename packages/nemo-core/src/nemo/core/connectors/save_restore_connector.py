@@ -228,7 +228,9 @@ class SaveRestoreConnector:
 
     def _stored_weights(self, archive: NemoArchive) -> StoredWeights:
         member = self._weights_member(archive)
-        return read_weights(lambda: archive.open_member(member), member.name, member.size)
+        return read_weights(
+            lambda: archive.open_member(member), member.name, member.size, self.limits
+        )
 
     def _weights_member(self, archive: NemoArchive) -> ArchiveMember:
         safetensors = archive.file(self.model_weights_safetensors)
