@@ -91,3 +91,43 @@ def quiet_trainer(**kwargs: Any) -> pl.Trainer:
 
 def weights(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+class SteppedWeight(ModelPT):
+    """One weight set by a schedule at each epoch start; its validation loss is ``|w|``.
+
+    With the schedule 0.1, 0.0, 0.01, 0.03 the best epoch (by val_loss) is the second one and
+    the last weight is 0.03: which one a ``.nemo`` holds shows which weights were saved.
+    """
+
+    SCHEDULE = (0.1, 0.0, 0.01, 0.03)
+
+    def __init__(self, cfg: Any, trainer: Any = None) -> None:
+        super().__init__(cfg, trainer)
+        self.w = torch.nn.Parameter(torch.tensor([1.0]))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.w
+
+    def setup_training_data(self, train_data_config: Any) -> None:
+        self._train_dl = DataLoader(TensorDataset(torch.ones(2, 1)), batch_size=1)
+
+    def setup_validation_data(self, val_data_config: Any) -> None:
+        self._validation_dl = DataLoader(TensorDataset(torch.ones(1, 1)), batch_size=1)
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.SGD(self.parameters(), lr=0.0)
+
+    def on_train_epoch_start(self) -> None:
+        with torch.no_grad():
+            self.w.fill_(self.SCHEDULE[self.current_epoch])
+
+    def training_step(self, batch: Any, batch_idx: int) -> Any:
+        return (self(batch[0]) * 0.0).sum()
+
+    def validation_step(self, batch: Any, batch_idx: int, dataloader_idx: int = 0) -> Any:
+        return {"val_loss": self.w.detach().abs().sum()}
+
+    def multi_validation_epoch_end(self, outputs: Any, dataloader_idx: int = 0) -> Any:
+        loss = torch.stack([o["val_loss"] for o in outputs]).mean()
+        return {"val_loss": loss, "log": {"val_loss": loss}}

@@ -6,9 +6,9 @@ needs them is first used.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from nemo.core._lazy import lazy_exports
+
+TYPE_CHECKING = False  # not typing's: importing nemo.core (every plugin does) stays cheap
 
 __version__ = "0.1.0"
 

@@ -6,12 +6,13 @@ the same through the same hooks. It is always loaded, first.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlparse
-
 from nemo.core.plugins import KINDS, hookimpl
+
+TYPE_CHECKING = False  # not typing's: discovery imports this module at every start
+if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+    from typing import Any
 
 __all__ = ["nemo_add_cli_commands", "nemo_resolve_location"]
 
@@ -45,6 +46,9 @@ def nemo_add_cli_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
 @hookimpl(trylast=True)
 def nemo_resolve_location(location: str) -> Path | None:
     """Local paths and ``file://`` URLs: used as they are, never copied into the cache."""
+    from pathlib import Path
+    from urllib.parse import unquote, urlparse
+
     parsed = urlparse(location)
     if parsed.scheme == "file":
         return Path(unquote(parsed.path))

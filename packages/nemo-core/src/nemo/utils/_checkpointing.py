@@ -23,7 +23,6 @@ from pytorch_lightning.callbacks import ModelCheckpoint
 
 from nemo.core.connectors._atomic import atomic_output
 from nemo.utils import logging
-from nemo.utils.exceptions import CheckpointMisconfigurationError
 
 __all__ = [
     "AtomicCheckpointIO",
@@ -55,7 +54,7 @@ class AtomicCheckpointIO(TorchCheckpointIO):
     ) -> dict[str, Any]:
         if weights_only is None:
             weights_only = False
-        return super().load_checkpoint(path, map_location=map_location, weights_only=weights_only)  # type: ignore[no-any-return]
+        return super().load_checkpoint(path, map_location=map_location, weights_only=weights_only)
 
 
 class NeMoModelCheckpoint(ModelCheckpoint):
@@ -90,7 +89,12 @@ class NeMoModelCheckpoint(ModelCheckpoint):
         self._step_save_after_validation = False
 
     def on_train_batch_end(
-        self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: Any, batch: Any, batch_idx: int
+        self,
+        trainer: pl.Trainer,
+        pl_module: pl.LightningModule,
+        outputs: Any,
+        batch: Any,
+        batch_idx: int,
     ) -> None:
         """Step checkpoints, except on an epoch's last batch when validation follows it.
 
@@ -121,7 +125,7 @@ class NeMoModelCheckpoint(ModelCheckpoint):
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         super().on_train_end(trainer, pl_module)
-        if trainer.fast_dev_run:
+        if getattr(trainer, "fast_dev_run", False):
             return
         if self.save_best_model and self.best_model_path:
             _load_weights(pl_module, self.best_model_path)
@@ -169,16 +173,7 @@ def _load_weights(pl_module: Any, checkpoint_path: str) -> None:
 def configure_checkpointing(
     trainer: pl.Trainer, log_dir: Path, name: str, params: Any
 ) -> NeMoModelCheckpoint:
-    """Build the experiment's checkpoint callback, add it to ``trainer``, make writes atomic."""
-    for callback in trainer.callbacks:  # type: ignore[attr-defined]
-        if isinstance(callback, ModelCheckpoint):
-            raise CheckpointMisconfigurationError(
-                "The pytorch lightning trainer that was passed to exp_manager contained a "
-                "ModelCheckpoint and create_checkpoint_callback was set to True. Pass "
-                "enable_checkpointing=False to pl.Trainer (trainer.enable_checkpointing=false "
-                "in the config) so that exp_manager creates the checkpoint callback, or set "
-                "exp_manager.create_checkpoint_callback=False to keep the trainer's."
-            )
+    """Build the experiment's checkpoint callback and add it to ``trainer``."""
     options = dict(params)
     filepath = options.pop("filepath", None)
     if filepath:
@@ -197,7 +192,9 @@ def configure_checkpointing(
     dirpath = Path(options.pop("dirpath", None) or log_dir / "checkpoints")
     monitor = options.get("monitor")
     if not options.get("filename"):
-        options["filename"] = f"{name}--{{{monitor}:.2f}}-{{epoch}}" if monitor else f"{name}--{{epoch}}-{{step}}"
+        options["filename"] = (
+            f"{name}--{{{monitor}:.2f}}-{{epoch}}" if monitor else f"{name}--{{epoch}}-{{step}}"
+        )
     prefix = options.pop("prefix", None) or name
     postfix = options.pop("postfix", ".nemo")
     _warn_if_monitor_never_available(trainer, monitor)

@@ -1,8 +1,10 @@
 """Where an experiment writes: ``<exp_dir>/<name>/<version>``, the same for every process.
 
-Global rank 0 chooses what is not fixed by the config (the version) and exports its choice in
-the environment, which the processes Lightning starts for data-parallel training inherit: they
-run the script again and must land in the same directory.
+Global rank 0 chooses what is not fixed by the config (the version) and, when the Trainer runs
+several processes, exports its choice in the environment, which the processes Lightning starts
+for data-parallel training inherit: they run the script again and must land in the same
+directory. (Single-process runs export nothing, so a script started later from the same shell or
+notebook makes its own choice.)
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ def get_log_dir(trainer: Any, cfg: Any, *, is_global_zero: bool) -> ExperimentDi
 
     exp_dir = Path(cfg.exp_dir or Path.cwd() / "nemo_experiments").expanduser().absolute()
     name = cfg.name or "default"
-    version = cfg.version or _inherited_version(is_global_zero)
+    version = str(cfg.version or _inherited_version(is_global_zero) or "")
     if not version:
         if cfg.resume_if_exists:
             logging.warning(
@@ -113,7 +115,7 @@ def get_log_dir(trainer: Any, cfg: Any, *, is_global_zero: bool) -> ExperimentDi
                 f"rank 0 (${NEMO_ENV_VARNAME_VERSION} is not set). Start every process from the "
                 "same launcher, or give exp_manager.version explicitly."
             )
-    if is_global_zero and version:
+    if is_global_zero and version and trainer.world_size > 1:
         share(NEMO_ENV_VARNAME_VERSION, version)
     return ExperimentDirs(exp_dir / name / version, exp_dir, name, version)
 

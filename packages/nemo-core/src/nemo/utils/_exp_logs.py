@@ -37,12 +37,6 @@ def add_log_files(
     local_rank_0_only: bool,
 ) -> None:
     """Attach this process's log files in ``log_dir`` (replacing earlier ones)."""
-    if global_rank_0_only and local_rank_0_only:
-        raise ValueError(
-            "exp_manager: log_global_rank_0_only and log_local_rank_0_only are both True; set "
-            "at most one of them (global: only rank 0 of all writes a log file; local: rank 0 "
-            "of each node does)"
-        )
     _detach_all()
     if logging.level == _stdlib_logging.NOTSET:
         logging.setLevel(_stdlib_logging.INFO)  # NeMo's logger records INFO by default
@@ -78,13 +72,7 @@ def _detach_all() -> None:
 def write_run_info(log_dir: Path, files_to_copy: Iterable[str] | None) -> None:
     """Rank 0: record the command line and the code version, copy the requested files."""
     for name in files_to_copy or ():
-        source = Path(name)
-        if not source.is_file():
-            raise FileNotFoundError(
-                f"exp_manager.files_to_copy names {name!r}, which is not a file (relative paths "
-                f"are taken from {Path.cwd()}); fix the path or remove it from the list"
-            )
-        shutil.copy(source, log_dir / source.name)
+        shutil.copy(name, log_dir / Path(name).name)
     (log_dir / "cmd-args.log").write_text(" ".join(sys.argv), encoding="utf-8")
     git_info = _git_info()
     if git_info is not None:

@@ -15,6 +15,22 @@ resume without a change. What a resumed run restores:
 Global rank 0 picks the checkpoint; processes Lightning starts later inherit its choice through
 the environment, and before any state is loaded every rank checks it loads the very file rank 0
 loads.
+
+What is guaranteed: a run interrupted at any moment (SIGKILL included) and started again with the
+same command ends with the same weights as an uninterrupted one, bit for bit on CPU with
+``Trainer(deterministic=True)`` and a seeded script, when
+
+* the train loader is a :class:`~nemo.utils.resumable_loader.ResumableDataLoader` (or any loader
+  whose ``state_dict``/``load_state_dict`` restore its position); with a plain shuffling
+  DataLoader a resume from an epoch's end is still exact (its order comes from the restored
+  global generator) but a resume mid-epoch starts that epoch over in a new order;
+* data loading draws no random numbers from the global generators (augmentation in the model,
+  or seeded from the batch, is fine), and ``limit_train_batches`` is not used;
+* the trainer and exp_manager settings are the same (the same command).
+
+Work done after the last checkpoint is redone: checkpoint with ``every_n_train_steps`` to lose
+less of it. A checkpoint due on an epoch's last batch is written after that epoch's validation
+(see :class:`~nemo.utils._checkpointing.NeMoModelCheckpoint`).
 """
 
 from __future__ import annotations
@@ -47,7 +63,7 @@ _PARTIAL_GLOB = ".*.partial"  # what an interrupted atomic write leaves (see Ato
 
 
 def choose_resume_checkpoint(
-    log_dir: Path, cfg: Any, *, is_global_zero: bool
+    log_dir: Path, cfg: Any, *, is_global_zero: bool, world_size: int
 ) -> Path | None:
     """The checkpoint this process resumes from (``None``: start from scratch).
 
@@ -68,7 +84,8 @@ def choose_resume_checkpoint(
         ignore_no_checkpoint=cfg.resume_ignore_no_checkpoint,
     )
     if is_global_zero:
-        share(NEMO_ENV_VARNAME_RESUME, "" if chosen is None else str(chosen))
+        if world_size > 1:
+            share(NEMO_ENV_VARNAME_RESUME, "" if chosen is None else str(chosen))
         if chosen is not None:
             move_previous_run_files(log_dir)
     return chosen
@@ -247,24 +264,30 @@ def _distributed() -> bool:
     return torch.distributed.is_available() and torch.distributed.is_initialized()
 
 
-def _rng_states() -> dict[str, Any]:
-    import numpy
+def _numpy() -> Any:
+    """numpy when installed (a dependency of Lightning's, not of nemo-core's), else ``None``."""
+    try:
+        import numpy
+    except ImportError:
+        return None
+    return numpy
 
-    states: dict[str, Any] = {
-        "python": random.getstate(),
-        "numpy": numpy.random.get_state(),
-        "torch": torch.get_rng_state(),
-    }
-    if torch.cuda.is_available() and torch.cuda.is_initialized():
+
+def _rng_states() -> dict[str, Any]:
+    states: dict[str, Any] = {"python": random.getstate(), "torch": torch.get_rng_state()}
+    numpy = _numpy()
+    if numpy is not None:
+        states["numpy"] = numpy.random.get_state()
+    if torch.cuda.is_available() and torch.cuda.is_initialized():  # type: ignore[no-untyped-call]
         states["cuda"] = torch.cuda.get_rng_state_all()
     return states
 
 
 def _set_rng_states(states: dict[str, Any]) -> None:
-    import numpy
-
     random.setstate(states["python"])
-    numpy.random.set_state(states["numpy"])
     torch.set_rng_state(states["torch"])
+    numpy = _numpy()
+    if numpy is not None and "numpy" in states:
+        numpy.random.set_state(states["numpy"])
     if "cuda" in states and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(states["cuda"])

@@ -1,4 +1,4 @@
-"""The errors NeMo raises for a misconfigured experiment or config (NeMo's ``nemo.utils.exceptions``)."""
+"""The errors NeMo raises for a misconfigured experiment or config (``nemo.utils.exceptions``)."""
 
 from __future__ import annotations
 

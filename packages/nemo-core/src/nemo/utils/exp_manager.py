@@ -31,6 +31,7 @@ from typing import Any
 
 import pytorch_lightning as pl
 from omegaconf import DictConfig, OmegaConf
+from pytorch_lightning.callbacks import ModelCheckpoint
 
 from nemo.core.config._validation import validate_config
 from nemo.utils import logging
@@ -51,7 +52,11 @@ from nemo.utils._resume import (
     find_resume_checkpoint,
 )
 from nemo.utils.app_state import AppState
-from nemo.utils.exceptions import LoggerMisconfigurationError, NotFoundError
+from nemo.utils.exceptions import (
+    CheckpointMisconfigurationError,
+    LoggerMisconfigurationError,
+    NotFoundError,
+)
 
 __all__ = [
     "NEMO_ENV_VARNAME_RESUME",
@@ -81,8 +86,11 @@ def exp_manager(trainer: pl.Trainer, cfg: DictConfig | dict[str, Any] | None = N
     if cfg is None:
         logging.error("exp_manager did not receive a cfg argument. It will be disabled.")
         return None
-    if trainer.fast_dev_run:
-        logging.info("Trainer was called with fast_dev_run. exp_manager will return without any functionality.")
+    if getattr(trainer, "fast_dev_run", False):
+        logging.info(
+            "Trainer was called with fast_dev_run. exp_manager will return without any "
+            "functionality."
+        )
         return None
     cfg = validate_config(cfg, ExpManagerConfig, what="exp_manager config")
     global_rank, local_rank = trainer.global_rank, trainer.local_rank
@@ -91,7 +99,7 @@ def exp_manager(trainer: pl.Trainer, cfg: DictConfig | dict[str, Any] | None = N
 
     dirs = get_log_dir(trainer, cfg, is_global_zero=is_global_zero)
     log_dir = dirs.log_dir
-    resume_checkpoint = _resume_checkpoint(log_dir, cfg, is_global_zero=is_global_zero)
+    resume_checkpoint = _resume_checkpoint(trainer, log_dir, cfg)
     if resume_checkpoint is not None:
         trainer.ckpt_path = str(resume_checkpoint)
     checkpoint_name = dirs.name or cfg.name or "default"
@@ -111,7 +119,8 @@ def exp_manager(trainer: pl.Trainer, cfg: DictConfig | dict[str, Any] | None = N
 
     log_dir.mkdir(parents=True, exist_ok=True)
     logging.info("Experiments will be logged at %s", log_dir)
-    trainer._default_root_dir = str(log_dir)
+    # Where Lightning puts what it writes without a logger (NeMo sets the same attribute).
+    trainer._default_root_dir = str(log_dir)  # type: ignore[attr-defined]
     add_log_files(
         log_dir,
         global_rank=global_rank,
@@ -138,7 +147,7 @@ def exp_manager(trainer: pl.Trainer, cfg: DictConfig | dict[str, Any] | None = N
 
 
 def _error_checks(trainer: pl.Trainer, cfg: DictConfig) -> None:
-    """Refuse what cannot work; warn about what looks unintended."""
+    """Refuse what cannot work, before anything is created; warn about what looks unintended."""
     if _hydra_changed_cwd():
         raise ValueError(
             "Hydra changed the working directory to its run directory, so exp_manager would "
@@ -154,6 +163,37 @@ def _error_checks(trainer: pl.Trainer, cfg: DictConfig) -> None:
             "trainer.logger=false in the config), or set both to False to keep the trainer's "
             "logger."
         )
+    if cfg.create_checkpoint_callback and any(
+        isinstance(callback, ModelCheckpoint)
+        for callback in trainer.callbacks  # type: ignore[attr-defined]
+    ):
+        raise CheckpointMisconfigurationError(
+            "The pytorch lightning trainer that was passed to exp_manager contained a "
+            "ModelCheckpoint and create_checkpoint_callback was set to True. Pass "
+            "enable_checkpointing=False to pl.Trainer (trainer.enable_checkpointing=false in "
+            "the config) so that exp_manager creates the checkpoint callback, or set "
+            "exp_manager.create_checkpoint_callback=False to keep the trainer's."
+        )
+    if cfg.create_wandb_logger:
+        _check_wandb(cfg.wandb_logger_kwargs)
+    if "log_dir" in (cfg.summary_writer_kwargs or {}):
+        raise ValueError(
+            "exp_manager.summary_writer_kwargs contains log_dir; exp_manager decides where "
+            "TensorBoard writes (the experiment directory): remove log_dir, set exp_dir, name "
+            "or version instead"
+        )
+    if cfg.log_global_rank_0_only and cfg.log_local_rank_0_only:
+        raise ValueError(
+            "exp_manager: log_global_rank_0_only and log_local_rank_0_only are both True; set "
+            "at most one of them (global: only rank 0 of all writes a log file; local: rank 0 "
+            "of each node does)"
+        )
+    for name in cfg.files_to_copy or ():
+        if not Path(name).is_file():
+            raise FileNotFoundError(
+                f"exp_manager.files_to_copy names {name!r}, which is not a file (relative paths "
+                f"are taken from {Path.cwd()}); fix the path or remove it from the list"
+            )
     if trainer.num_nodes > 1 and not os.environ.get("SLURM_JOB_ID"):
         logging.error(
             "You are running multi-node training without SLURM handling the processes. Please "
@@ -172,7 +212,7 @@ def _hydra_changed_cwd() -> bool:
     return bool(Path(get_original_cwd()).resolve() != Path.cwd().resolve())
 
 
-def _resume_checkpoint(log_dir: Path, cfg: DictConfig, *, is_global_zero: bool) -> Path | None:
+def _resume_checkpoint(trainer: pl.Trainer, log_dir: Path, cfg: DictConfig) -> Path | None:
     if cfg.resume_from_checkpoint:
         chosen = Path(cfg.resume_from_checkpoint).expanduser().absolute()
         if not chosen.is_file():
@@ -183,7 +223,9 @@ def _resume_checkpoint(log_dir: Path, cfg: DictConfig, *, is_global_zero: bool) 
         check_complete(chosen)
         return chosen
     if cfg.resume_if_exists:
-        return choose_resume_checkpoint(log_dir, cfg, is_global_zero=is_global_zero)
+        return choose_resume_checkpoint(
+            log_dir, cfg, is_global_zero=trainer.global_rank == 0, world_size=trainer.world_size
+        )
     return None
 
 
@@ -236,30 +278,30 @@ def _tensorboard_logger(cfg: DictConfig, exp_dir: Path, name: str, version: str)
     from pytorch_lightning.loggers import TensorBoardLogger
 
     kwargs = dict(cfg.summary_writer_kwargs or {})
-    if "log_dir" in kwargs:
-        raise ValueError(
-            "exp_manager.summary_writer_kwargs contains log_dir; exp_manager decides where "
-            "TensorBoard writes (the experiment directory): remove log_dir, set exp_dir, name "
-            "or version instead"
-        )
     return TensorBoardLogger(save_dir=str(exp_dir), name=name, version=version, **kwargs)
 
 
 def _wandb_logger(cfg: DictConfig, exp_dir: Path, version: str) -> Any:
+    from pytorch_lightning.loggers import WandbLogger
+
     kwargs = dict(cfg.wandb_logger_kwargs or {})
+    return WandbLogger(save_dir=str(exp_dir), version=version or None, **kwargs)
+
+
+def _check_wandb(kwargs: Any) -> None:
+    kwargs = kwargs or {}
     if not kwargs.get("name") and not kwargs.get("project"):
         raise ValueError(
             "exp_manager.create_wandb_logger is True but wandb_logger_kwargs has neither a name "
             "nor a project: set exp_manager.wandb_logger_kwargs.name or .project"
         )
-    if importlib.util.find_spec("wandb") is None:
+    try:
+        import wandb  # type: ignore[import-not-found]  # noqa: F401  (optional: only this needs it)
+    except ImportError as exc:
         raise ModuleNotFoundError(
             "exp_manager.create_wandb_logger=True needs the wandb package, which is not "
             "installed: pip install wandb (or set exp_manager.create_wandb_logger=False)"
-        )
-    from pytorch_lightning.loggers import WandbLogger
-
-    return WandbLogger(save_dir=str(exp_dir), version=version or None, **kwargs)
+        ) from exc
 
 
 def _early_stopping(params: Any) -> Any:

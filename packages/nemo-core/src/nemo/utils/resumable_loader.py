@@ -36,11 +36,13 @@ class _SkippingIndexSampler:
         self.skip = 0
 
     def __iter__(self) -> Iterator[Any]:
+        # A generator: the skip is taken by the iteration that actually starts (a DataLoader
+        # iterator with workers calls iter() twice and uses the second).
         skip, self.skip = self.skip, 0
         iterator = iter(self.inner)
         for _ in itertools.islice(iterator, skip):
             pass
-        return iterator
+        yield from iterator
 
     def __len__(self) -> int:
         return len(self.inner)  # type: ignore[arg-type]
@@ -51,14 +53,35 @@ def _derive_seed(seed: int, epoch: int, purpose: str) -> int:
     return int.from_bytes(digest[:8], "little") >> 1
 
 
+class _EpochShuffleSampler(RandomSampler):
+    """A RandomSampler whose order is a function of ``(seed, epoch)``, as DistributedSampler's.
+
+    Lightning calls ``set_epoch`` before every training epoch; the loader advances the epoch
+    itself when iterated without Lightning.
+    """
+
+    def __init__(self, data_source: Any, seed: int) -> None:
+        super().__init__(data_source, generator=torch.Generator())
+        self.seed = seed
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def __iter__(self) -> Iterator[int]:
+        assert self.generator is not None
+        self.generator.manual_seed(_derive_seed(self.seed, self.epoch, "order"))
+        return super().__iter__()
+
+
 class ResumableDataLoader(DataLoader):  # type: ignore[type-arg]
     """A ``torch.utils.data.DataLoader`` that resumes mid-epoch where it stopped.
 
     Takes DataLoader's arguments (by keyword after ``dataset``) and ``seed``, from which every
     epoch's order is derived (default: drawn once from torch's global generator, so
     ``seed_everything`` makes it reproducible). Map-style datasets only: an iterable dataset has
-    no index to skip to. A ``sampler`` given by the caller must itself order each epoch the same
-    way when run again (as ``DistributedSampler`` with ``set_epoch`` does).
+    no index to skip to. A ``sampler`` given by the caller must order each epoch the same way
+    when run again, as ``DistributedSampler`` (seed and ``set_epoch``) does.
     """
 
     def __init__(
@@ -81,9 +104,8 @@ class ResumableDataLoader(DataLoader):  # type: ignore[type-arg]
         if seed is None:
             seed = int(torch.randint(0, 2**62, (1,)).item())
         self.seed = seed  # public: Lightning rebuilds the loader from its attributes (DDP)
-        self._order = torch.Generator()
         if shuffle and sampler is None:
-            sampler, shuffle = RandomSampler(dataset, generator=self._order), None
+            sampler, shuffle = _EpochShuffleSampler(dataset, seed), None
         super().__init__(
             dataset,
             batch_size,
@@ -94,6 +116,7 @@ class ResumableDataLoader(DataLoader):  # type: ignore[type-arg]
         )
         self._skipping = _SkippingIndexSampler(super()._index_sampler)
         self._epoch_index = -1
+        self._last_started: int | None = None
         self._delivered = 0
         self._pending: tuple[int, int] | None = None
 
@@ -105,33 +128,53 @@ class ResumableDataLoader(DataLoader):  # type: ignore[type-arg]
         return self._epoch()
 
     def _epoch(self) -> Iterator[Any]:
-        """One epoch's batches; the epoch starts (and counts) when its first batch is asked for.
+        """One epoch's batches. Nothing happens until the first batch is asked for.
 
-        Lightning may create an iterator it never uses (a resumed epoch that turns out to be
-        finished is followed by a fresh iterator for the next one).
+        By then Lightning has told the sampler the epoch's number; and an iterator Lightning
+        creates but never uses (a resumed epoch that was already finished is followed by a new
+        iterator) neither counts as an epoch nor consumes the saved position.
         """
+        epoch = self._start_epoch()
+        skip = 0
         if self._pending is not None:
-            index, delivered = self._pending
+            saved_epoch, delivered = self._pending
             self._pending = None
-            if index < 0:
-                index, delivered = 0, 0
-            elif delivered >= len(self):  # the saved epoch was finished: start the next one
-                index, delivered = index + 1, 0
-        else:
-            index, delivered = self._epoch_index + 1, 0
-        self._epoch_index, self._delivered = index, delivered
-        self._order.manual_seed(_derive_seed(self.seed, index, "order"))
+            if saved_epoch == epoch:
+                skip = min(delivered, len(self))
+        self._epoch_index, self._delivered = epoch, skip
         assert self.generator is not None
-        self.generator.manual_seed(_derive_seed(self.seed, index, "workers"))
-        self._skipping.skip = delivered
+        self.generator.manual_seed(_derive_seed(self.seed, epoch, "workers"))
+        self._skipping.skip = skip
         for batch in super().__iter__():
             self._delivered += 1
             yield batch
+
+    def _start_epoch(self) -> int:
+        """The number of the epoch starting: the sampler's (set by Lightning) or counted here."""
+        sampler_epoch = getattr(self.sampler, "epoch", None)
+        if isinstance(sampler_epoch, int):
+            set_epoch = getattr(self.sampler, "set_epoch", None)
+            if sampler_epoch == self._last_started and callable(set_epoch):
+                sampler_epoch += 1  # iterated again without set_epoch: the next epoch
+                set_epoch(sampler_epoch)
+            epoch = sampler_epoch
+        else:
+            epoch = 0 if self._last_started is None else self._last_started + 1
+        self._last_started = epoch
+        return epoch
 
     def state_dict(self) -> dict[str, Any]:
         """The epoch in progress (or last finished) and how many of its batches were delivered."""
         return {"epoch": self._epoch_index, "delivered": self._delivered}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Continue the saved epoch at the next iteration."""
-        self._pending = (int(state_dict["epoch"]), int(state_dict["delivered"]))
+        """Continue the saved epoch at the next iteration (the next epoch if it was finished)."""
+        epoch, delivered = int(state_dict["epoch"]), int(state_dict["delivered"])
+        if delivered >= len(self):
+            epoch, delivered = epoch + 1, 0
+        self._pending = (epoch, delivered)
+        set_epoch = getattr(self.sampler, "set_epoch", None)
+        if callable(set_epoch) and isinstance(getattr(self.sampler, "epoch", None), int):
+            set_epoch(epoch)
+        else:
+            self._last_started = epoch - 1

@@ -7,10 +7,21 @@ resolved by class name on first use.
 
 from __future__ import annotations
 
+from nemo.core.config.base_config import Config
+from nemo.core.config.hydra_runner import hydra_runner  # Hydra itself is imported when it runs
 from nemo.core.config.optimizers import OptimizerParams
+from nemo.core.config.pytorch import DataLoaderConfig
+from nemo.core.config.pytorch_lightning import TrainerConfig
 from nemo.core.config.schedulers import SchedulerParams
 from nemo.core.optim._provided import registered_exports
 
-__all__ = ["OptimizerParams", "SchedulerParams"]
+__all__ = [
+    "Config",
+    "DataLoaderConfig",
+    "OptimizerParams",
+    "SchedulerParams",
+    "TrainerConfig",
+    "hydra_runner",
+]
 
 __getattr__, __dir__ = registered_exports(__name__, (("optimizers", True), ("schedulers", True)))

@@ -33,7 +33,8 @@ def validate_config(config: Any, schema: Any, *, what: str) -> DictConfig:
     """
     if not _is_dataclass_type(schema):
         raise TypeError(
-            f"{what}: the schema must be a dataclass (class or instance), got {type(schema).__name__}"
+            f"{what}: the schema must be a dataclass (class or instance), got "
+            f"{type(schema).__name__}"
         )
     if config is None:
         source: dict[str, Any] = {}
@@ -43,10 +44,9 @@ def validate_config(config: Any, schema: Any, *, what: str) -> DictConfig:
         source = dict(config)
     else:
         raise ValueError(
-            f"{what} must be a DictConfig or a dict, got {type(config).__name__}: "
-            f"{config!r}"
+            f"{what} must be a DictConfig or a dict, got {type(config).__name__}: {config!r}"
         )
-    result = OmegaConf.structured(schema)
+    result: DictConfig = OmegaConf.structured(schema)
     problems: list[ConfigProblem] = []
     _merge(result, source, "", problems)
     problems += _missing_problems(result)
@@ -83,7 +83,8 @@ def _merge(target: DictConfig, source: Mapping[Any, Any], prefix: str, problems:
     structured = _dataclass_of(target)
     for key, value in source.items():
         path = f"{prefix}{key}"
-        if structured is not None and key not in target.keys():
+        # ``key in target`` is False for a key whose value is ??? : ask the keys themselves.
+        if structured is not None and key not in target.keys():  # noqa: SIM118
             problems.append(_unknown_key(path, key, target))
             continue
         if isinstance(value, Mapping) and _descend(target, key, structured):
@@ -97,7 +98,7 @@ def _merge(target: DictConfig, source: Mapping[Any, Any], prefix: str, problems:
 
 def _descend(target: DictConfig, key: Any, structured: type | None) -> bool:
     """Whether ``target[key]`` is (or can become) a config node to merge a mapping into."""
-    if key in target.keys() and not OmegaConf.is_missing(target, key):
+    if key in target.keys() and not OmegaConf.is_missing(target, key):  # noqa: SIM118
         if isinstance(target[key], DictConfig):
             return True
         if target[key] is not None:
@@ -111,7 +112,9 @@ def _descend(target: DictConfig, key: Any, structured: type | None) -> bool:
 
 def _dataclass_of(node: DictConfig) -> type | None:
     node_type = OmegaConf.get_type(node)
-    return node_type if isinstance(node_type, type) and dataclasses.is_dataclass(node_type) else None
+    return (
+        node_type if isinstance(node_type, type) and dataclasses.is_dataclass(node_type) else None
+    )
 
 
 def _field_type(structured: type | None, key: Any) -> Any:
@@ -167,7 +170,8 @@ def _type_mismatch(
     return ConfigProblem(
         path,
         f"{value!r} is not a valid {expected} ({reason})",
-        f"give {_article(expected)} {expected} value, e.g. on the command line: {path}=<{expected}>",
+        f"give {_article(expected)} {expected} value, e.g. on the command line: "
+        f"{path}=<{expected}>",
     )
 
 

@@ -15,13 +15,14 @@ code 1), instead of the first one only. Without a schema only the missing values
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import inspect
 import sys
 import typing
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from omegaconf import DictConfig, OmegaConf
@@ -148,10 +149,8 @@ def _describe_config(task_function: Any, config_path: str | None, config_name: s
         return f"config {config_name!r}"
     directory = Path(config_path)
     if not directory.is_absolute():
-        try:
+        with contextlib.suppress(TypeError):  # a function without a source file
             directory = Path(inspect.getfile(task_function)).resolve().parent / directory
-        except TypeError:
-            pass
     return f"config {directory / (config_name + '.yaml')}"
 
 

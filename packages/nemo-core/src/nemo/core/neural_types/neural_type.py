@@ -19,9 +19,13 @@ _ACCEPTED = (_Result.SAME, _Result.GREATER)
 # Axis codes of the comparison, as in NeMo.
 _AXES_SAME, _AXES_TRANSPOSED, _AXES_DIM_INCOMPATIBLE, _AXES_DIFFERENT = 0, 1, 2, 3
 
-# Parsed axes, keyed by what the caller wrote: modules build their types on every call (their
-# input_types are properties), so parsing ('B', 'T') again each time would dominate @typecheck.
-_PARSED_AXES: dict[tuple[Any, ...], tuple[AxisType, ...]] = {}
+# Parsed axes and a small int naming their structure, keyed by what the caller wrote: modules
+# build their types on every call (their input_types are properties), so parsing ('B', 'T')
+# again, or hashing the parsed AxisTypes to find a comparison, each time would dominate
+# @typecheck.
+_PARSED_AXES: dict[tuple[Any, ...], tuple[tuple[AxisType, ...], int]] = {}
+_AXES_KEYS: dict[tuple[AxisType, ...], int] = {}
+_NO_AXES_KEY = -1
 
 # Structural key -> small int, and (int, int) -> comparison result. A comparison is a pure
 # function of the two types' structure, so it is computed once per pair of structures.
@@ -32,6 +36,11 @@ _NOT_CACHEABLE = -1
 # Element types whose compare() depends only on their class, type_parameters and fields; a
 # plugin's type that overrides compare() may look at anything, so its results are not cached.
 _PURE_COMPARES: frozenset[Callable[..., Any]] = frozenset({ElementType.compare, VoidType.compare})
+# Element classes known to be ElementType subclasses (an ABC isinstance check costs more than
+# the rest of a NeuralType's construction), and whether each is "plain": a pure compare() and
+# ElementType's own (empty) type_parameters and fields, so its structure is its class alone.
+_ELEMENT_CLASSES: set[type] = set()
+_PLAIN_ELEMENT_CLASSES: dict[type, bool] = {}
 
 
 class NeuralType:
@@ -47,7 +56,7 @@ class NeuralType:
     comparisons be cached.
     """
 
-    __slots__ = ("_axes", "_elements_type", "_id", "_optional", "_rank")
+    __slots__ = ("_axes", "_axes_key", "_elements_type", "_id", "_optional", "_rank")
 
     def __init__(
         self,
@@ -57,7 +66,11 @@ class NeuralType:
     ) -> None:
         if elements_type is None:
             elements_type = VoidType()
-        elif not isinstance(elements_type, ElementType):
+        elif type(elements_type) in _ELEMENT_CLASSES:
+            pass
+        elif isinstance(elements_type, ElementType):
+            _ELEMENT_CLASSES.add(type(elements_type))
+        else:
             hint = (
                 f"; instantiate it: {elements_type.__name__}()"
                 if isinstance(elements_type, type) and issubclass(elements_type, ElementType)
@@ -67,7 +80,7 @@ class NeuralType:
                 f"NeuralType elements_type must be an ElementType instance, got "
                 f"{elements_type!r}{hint}"
             )
-        self._axes = _normalize_axes(axes)
+        self._axes, self._axes_key = _normalize_axes(axes)
         self._elements_type = elements_type
         self._optional = bool(optional)
         self._rank = None if self._axes is None else len(self._axes)
@@ -140,20 +153,28 @@ class NeuralType:
         element = self._elements_type
         element_class = type(element)
         identifier = _NOT_CACHEABLE
-        if element_class.compare in _PURE_COMPARES:
-            try:
-                key = (
-                    type(self),
-                    self._axes,
-                    element_class,
-                    tuple(element.type_parameters.items()),
-                    element.fields,
-                )
-                identifier = _STRUCTURE_IDS.get(key, _NOT_CACHEABLE)
-                if identifier == _NOT_CACHEABLE:
-                    identifier = _STRUCTURE_IDS.setdefault(key, next(_NEXT_ID))
-            except TypeError:  # an unhashable parameter or field: compare every time
-                identifier = _NOT_CACHEABLE
+        plain = _PLAIN_ELEMENT_CLASSES.get(element_class)
+        if plain is None:
+            plain = _PLAIN_ELEMENT_CLASSES[element_class] = _is_plain(element_class)
+        if plain:
+            key: Hashable = (type(self), self._axes_key, element_class)
+        elif element_class.compare in _PURE_COMPARES:
+            key = (
+                type(self),
+                self._axes_key,
+                element_class,
+                tuple(element.type_parameters.items()),
+                element.fields,
+            )
+        else:
+            self._id = identifier
+            return identifier
+        try:
+            identifier = _STRUCTURE_IDS.get(key, _NOT_CACHEABLE)
+            if identifier == _NOT_CACHEABLE:
+                identifier = _STRUCTURE_IDS.setdefault(key, next(_NEXT_ID))
+        except TypeError:  # an unhashable parameter or field: compare every time
+            identifier = _NOT_CACHEABLE
         self._id = identifier
         return identifier
 
@@ -204,9 +225,26 @@ def _compare_axes(expected: tuple[AxisType, ...], received: tuple[AxisType, ...]
     return _AXES_TRANSPOSED
 
 
-def _normalize_axes(axes: Sequence[str | AxisType] | None) -> tuple[AxisType, ...] | None:
+def _is_plain(element_class: type) -> bool:
+    """Whether an element class's structure is its class alone (see _PLAIN_ELEMENT_CLASSES).
+
+    Looked up once per class: a class whose type_parameters or fields are patched after its
+    first comparison keeps its first verdict.
+    """
+    defaults = ElementType.__dict__
+    return (
+        element_class.compare in _PURE_COMPARES  # type: ignore[attr-defined]
+        and getattr(element_class, "type_parameters", None) is defaults["type_parameters"]
+        and getattr(element_class, "fields", None) is defaults["fields"]
+    )
+
+
+def _normalize_axes(
+    axes: Sequence[str | AxisType] | None,
+) -> tuple[tuple[AxisType, ...] | None, int]:
+    """The parsed axes and the int naming their structure (equal axes, equal ints)."""
     if axes is None:
-        return None
+        return None, _NO_AXES_KEY
     if isinstance(axes, tuple):
         try:
             cached = _PARSED_AXES.get(axes)
@@ -215,9 +253,10 @@ def _normalize_axes(axes: Sequence[str | AxisType] | None) -> tuple[AxisType, ..
         if cached is not None:
             return cached
     parsed = _parse_axes(axes)
+    result = parsed, _AXES_KEYS.setdefault(parsed, len(_AXES_KEYS))
     if isinstance(axes, tuple):
-        _PARSED_AXES[axes] = parsed
-    return parsed
+        _PARSED_AXES[axes] = result
+    return result
 
 
 def _parse_axes(axes: Sequence[str | AxisType]) -> tuple[AxisType, ...]:

@@ -16,15 +16,19 @@ Environment:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from nemo.core.plugins._errors import PluginWarning, RegistrationConflictError, UnknownNameError
 from nemo.core.plugins._manager import ENTRY_POINT_GROUP, system
 from nemo.core.plugins._markers import hookimpl, hookspec
 from nemo.core.plugins._records import PluginRecord, PluginStatus
 from nemo.core.plugins._registrar import Registrar, make_registration
 from nemo.core.plugins._registry import KINDS, RUNTIME_PROVIDER, Registration, Registry
+
+# Not typing's: importing this package is on the start-up path of every `nemo` command and
+# plugin module, which must not pay for typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
 
 __all__ = [
     "ENTRY_POINT_GROUP",

@@ -3,19 +3,24 @@
 Discovery runs once per process, on first use of a registry or a hook, under a lock; `refresh`
 runs it again (after a ``pip install`` in a notebook). Every fault is contained to the plugin
 that caused it and reported once, as a :class:`PluginWarning`.
+
+Listing the registries is the hot path (every ``nemo list``, every model lookup), so it imports
+neither pluggy nor ``importlib.metadata`` in the usual case: entry points come from a fast scan
+that defers to ``importlib.metadata`` for anything unusual (:mod:`._distributions`), plain
+hook implementations are read with pluggy's rules and ``nemo_register`` is called directly
+(:mod:`._hookimpls`), and the :class:`pluggy.PluginManager` is built, from the same plugin
+objects in the same order, when another hook is first called. A plugin that only pluggy can
+judge is registered with pluggy during discovery, as before.
+
+No cross-process cache of registrations: a plugin's ``nemo_register`` may depend on the
+environment (variables, installed extras, files), and a cache keyed on installed files alone
+could return what the hook would no longer register.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
 import os
-import threading
-import warnings
-from collections.abc import Callable, Iterable
-from typing import Any
-
-import pluggy
+from _thread import RLock, get_ident
 
 from nemo.core.plugins import hookspecs
 from nemo.core.plugins._distributions import (
@@ -25,10 +30,18 @@ from nemo.core.plugins._distributions import (
     plugin_entry_points,
 )
 from nemo.core.plugins._errors import PluginWarning, RegistrationConflictError
+from nemo.core.plugins._hookimpls import hook_specs, plain_hookimpls
 from nemo.core.plugins._markers import PROJECT_NAME
 from nemo.core.plugins._records import PluginRecord, PluginStatus
 from nemo.core.plugins._registrar import Registrar
 from nemo.core.plugins._registry import KINDS, Registration, Registry, singular
+
+TYPE_CHECKING = False  # not typing's: discovery must not import typing
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+    import pluggy
 
 __all__ = ["ENTRY_POINT_GROUP", "PluginSystem", "system"]
 
@@ -46,23 +59,28 @@ class PluginSystem:
     """The process-wide plugin state: a pluggy manager, records and the registries."""
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
+        self._lock = RLock()
         self._loaded = False
         self._discovering_thread: int | None = None
         self._pm: pluggy.PluginManager | None = None
+        # Plugins accepted without pluggy, registered with it when the manager is first needed.
+        self._pending: list[tuple[str, object]] = []
         self._records: list[PluginRecord] = []
         self._record_by_plugin: dict[str, PluginRecord] = {}
+        self._plugin_ids: set[int] = set()
+        # plugin name -> its nemo_register implementations: (function, argument names).
+        self._register_impls: dict[str, list[tuple[Callable[..., Any], tuple[str, ...]]]] = {}
         self._runtime: list[Registration] = []
         self.registries = {kind: Registry(kind, self.ensure_loaded) for kind in KINDS}
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def ensure_loaded(self) -> None:
-        if self._loaded or self._discovering_thread == threading.get_ident():
+        if self._loaded or self._discovering_thread == get_ident():
             return
         with self._lock:
             if not self._loaded:
-                self._discovering_thread = threading.get_ident()
+                self._discovering_thread = get_ident()
                 try:
                     self._discover()
                 finally:
@@ -71,6 +89,8 @@ class PluginSystem:
 
     def refresh(self) -> None:
         """Forget everything discovered and discover again; runtime registrations are kept."""
+        import importlib
+
         with self._lock:
             importlib.invalidate_caches()
             self._loaded = False
@@ -79,8 +99,25 @@ class PluginSystem:
     @property
     def plugin_manager(self) -> pluggy.PluginManager:
         self.ensure_loaded()
-        assert self._pm is not None
-        return self._pm
+        return self._manager()
+
+    def _manager(self) -> pluggy.PluginManager:
+        """The plugin manager, built on first use with every plugin accepted so far."""
+        with self._lock:
+            if self._pm is None:
+                import pluggy
+
+                pm = pluggy.PluginManager(PROJECT_NAME)
+                pm.add_hookspecs(hookspecs)
+                self._pm = pm
+                pending, self._pending = self._pending, []
+                for plugin_name, plugin in pending:
+                    try:
+                        pm.register(plugin, name=plugin_name)
+                    except Exception as exc:  # read as valid with pluggy's rules: never seen
+                        record = self._record_by_plugin[plugin_name]
+                        self._fault(record, f"has an invalid hook: {_describe(exc)}", fatal=True)
+            return self._pm
 
     def records(self) -> list[PluginRecord]:
         self.ensure_loaded()
@@ -127,18 +164,19 @@ class PluginSystem:
     def _discover(self) -> None:
         for registry in self.registries.values():
             registry.clear()
-        pm = pluggy.PluginManager(PROJECT_NAME)
-        pm.add_hookspecs(hookspecs)
-        self._pm = pm
+        self._pm = None
+        self._pending = []
         self._records = []
         self._record_by_plugin = {}
+        self._plugin_ids = set()
+        self._register_impls = {}
 
         from nemo.core import __version__ as core_version
 
         for name, module in _BUILTIN_PLUGINS.items():
             builtin = PluginRecord(name, _CORE_DISTRIBUTION, core_version, module)
             self._records.append(builtin)
-            self._add_plugin(builtin, functools.partial(importlib.import_module, module))
+            self._add_plugin(builtin, _importer(module))
         for entry_point, info in plugin_entry_points(ENTRY_POINT_GROUP):
             self._load_entry_point(entry_point, info, core_version)
 
@@ -173,7 +211,6 @@ class PluginSystem:
         self._add_plugin(record, entry_point.load)
 
     def _add_plugin(self, record: PluginRecord, load: Callable[[], Any]) -> None:
-        assert self._pm is not None
         try:
             plugin = load()
         except Exception as exc:
@@ -186,14 +223,35 @@ class PluginSystem:
             )
             return
         plugin_name = f"{record.distribution}::{record.name}"
-        try:
-            self._pm.register(plugin, name=plugin_name)
-        except Exception as exc:
-            self._fault(record, f"has an invalid hook: {_describe(exc)}", fatal=True)
-            return
+        impls = None
+        # Once pluggy is loaded, it registers everything; it refuses a plugin added twice.
+        seen = plugin_name in self._record_by_plugin or id(plugin) in self._plugin_ids
+        if self._pm is None and not seen:
+            impls = plain_hookimpls(plugin, _specs())
+        if impls is not None:
+            self._pending.append((plugin_name, plugin))
+            record.hooks = sorted({impl.hook for impl in impls})
+            self._register_impls[plugin_name] = [
+                (impl.function, impl.argnames) for impl in impls if impl.hook == "nemo_register"
+            ]
+            unknown_hooks = [impl.attribute for impl in impls if _unknown_hook_name(impl.attribute)]
+        else:
+            pm = self._manager()
+            try:
+                pm.register(plugin, name=plugin_name)
+            except Exception as exc:
+                self._fault(record, f"has an invalid hook: {_describe(exc)}", fatal=True)
+                return
+            record.hooks = sorted(caller.name for caller in (pm.get_hookcallers(plugin) or ()))
+            self._register_impls[plugin_name] = [
+                (impl.function, impl.argnames)
+                for impl in pm.hook.nemo_register.get_hookimpls()
+                if impl.plugin_name == plugin_name
+            ]
+            unknown_hooks = _unknown_hooks(pm, plugin)
+        self._plugin_ids.add(id(plugin))
         self._record_by_plugin[plugin_name] = record
-        record.hooks = sorted(caller.name for caller in (self._pm.get_hookcallers(plugin) or ()))
-        for unknown in _unknown_hooks(self._pm, plugin):
+        for unknown in unknown_hooks:
             self._fault(
                 record,
                 f"implements {unknown!r}, which is not a nemo hook (known hooks: "
@@ -202,17 +260,11 @@ class PluginSystem:
             )
 
     def _collect_registrations(self, record: PluginRecord) -> None:
-        assert self._pm is not None
         plugin_name = f"{record.distribution}::{record.name}"
-        impls = [
-            impl
-            for impl in self._pm.hook.nemo_register.get_hookimpls()
-            if impl.plugin_name == plugin_name
-        ]
-        for impl in impls:
+        for function, argnames in self._register_impls.get(plugin_name, ()):
             registrar = Registrar(record.distribution)
             try:
-                impl.function(*(registrar if arg == "registrar" else None for arg in impl.argnames))
+                function(*(registrar if arg == "registrar" else None for arg in argnames))
             except Exception as exc:
                 self._fault(
                     record,
@@ -242,7 +294,18 @@ class PluginSystem:
         record.errors.append(message)
         if fatal and record.status == PluginStatus.LOADED:
             record.status = PluginStatus.FAILED
+        import warnings
+
         warnings.warn(message, PluginWarning, stacklevel=4)
+
+
+def _importer(module: str) -> Callable[[], Any]:
+    def load() -> Any:
+        from importlib import import_module
+
+        return import_module(module)
+
+    return load
 
 
 def _describe(exc: BaseException) -> str:
@@ -263,15 +326,28 @@ def _allowed(entry_point_name: str, dist_name: str) -> tuple[bool, str]:
     return True, ""
 
 
+def _unknown_hook_name(name: str) -> bool:
+    return name.startswith("nemo_") and name not in hookspecs.__all__
+
+
 def _unknown_hooks(pm: pluggy.PluginManager, plugin: Any) -> list[str]:
-    known = set(hookspecs.__all__)
     return [
         name
         for name in dir(plugin)
-        if name.startswith("nemo_")
-        and name not in known
-        and pm.parse_hookimpl_opts(plugin, name) is not None
+        if _unknown_hook_name(name) and pm.parse_hookimpl_opts(plugin, name) is not None
     ]
+
+
+_SPECS: list[dict[str, frozenset[str]]] = []
+
+
+def _specs() -> dict[str, frozenset[str]]:
+    """The argument names each hook spec accepts (read once)."""
+    if not _SPECS:
+        specs = hook_specs(hookspecs)
+        assert specs is not None, "nemo's hook specs must stay plain functions"
+        _SPECS.append(specs)
+    return _SPECS[0]
 
 
 system = PluginSystem()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from nemo.core.plugins._registry import Registration
+
+TYPE_CHECKING = False  # not typing's, and no dataclasses: see _registry
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["PluginRecord", "PluginStatus"]
 
@@ -19,18 +20,54 @@ class PluginStatus:
     DISABLED = "disabled"
 
 
-@dataclass
 class PluginRecord:
     """One plugin: the entry point that named it, its distribution and what became of it."""
 
-    name: str
-    distribution: str
-    version: str
-    value: str
-    status: str = PluginStatus.LOADED
-    errors: list[str] = field(default_factory=list)
-    hooks: list[str] = field(default_factory=list)
-    registrations: list[Registration] = field(default_factory=list)
+    __slots__ = (
+        "distribution",
+        "errors",
+        "hooks",
+        "name",
+        "registrations",
+        "status",
+        "value",
+        "version",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        distribution: str,
+        version: str,
+        value: str,
+        status: str = PluginStatus.LOADED,
+        errors: list[str] | None = None,
+        hooks: list[str] | None = None,
+        registrations: list[Registration] | None = None,
+    ) -> None:
+        self.name = name
+        self.distribution = distribution
+        self.version = version
+        self.value = value
+        self.status = status
+        self.errors: list[str] = [] if errors is None else errors
+        self.hooks: list[str] = [] if hooks is None else hooks
+        self.registrations: list[Registration] = [] if registrations is None else registrations
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, field_name) for field_name in _FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, PluginRecord)
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in _FIELDS)
+        return f"PluginRecord({fields})"
 
     @property
     def label(self) -> str:
@@ -51,3 +88,15 @@ class PluginRecord:
             "hooks": list(self.hooks),
             "registered": registered,
         }
+
+
+_FIELDS = (
+    "name",
+    "distribution",
+    "version",
+    "value",
+    "status",
+    "errors",
+    "hooks",
+    "registrations",
+)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: on the start-up path of every `nemo` command
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["describe_target", "is_lazy_ref", "resolve_ref"]
 

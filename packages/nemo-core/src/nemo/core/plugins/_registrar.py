@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from nemo.core.plugins._registry import Registration, singular
+
+TYPE_CHECKING = False  # not typing's: discovery must not import typing
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
 
 __all__ = ["Registrar", "make_registration"]
 

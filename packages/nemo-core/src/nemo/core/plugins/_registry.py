@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
-import fnmatch
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from _thread import RLock
 
 from nemo.core.plugins._errors import RegistrationConflictError, UnknownNameError
 from nemo.core.plugins._known import known_provider
 from nemo.core.plugins._refs import describe_target, is_lazy_ref, resolve_ref
+
+# Not typing's, and no dataclasses: listing the registries is the start-up path of `nemo list`
+# and of every model lookup, and those imports (typing, inspect) would dominate it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+    from typing import Any
 
 __all__ = ["KINDS", "RUNTIME_PROVIDER", "Registration", "Registry", "singular"]
 
@@ -24,9 +26,8 @@ def singular(kind: str) -> str:
     return "pretrained model" if kind == "pretrained" else kind.removesuffix("s")
 
 
-@dataclass(frozen=True)
 class Registration:
-    """One named thing a plugin (or a script, at run time) registered.
+    """One named thing a plugin (or a script, at run time) registered; immutable.
 
     ``target`` and ``params`` are either the objects themselves or lazy references
     (``"pkg.module:Name"``); :meth:`load` and :meth:`load_params` import on first use.
@@ -34,14 +35,54 @@ class Registration:
     sha256, …).
     """
 
+    __slots__ = ("aliases", "description", "info", "kind", "name", "params", "provider", "target")
+    _FIELDS = ("kind", "name", "target", "params", "aliases", "description", "provider", "info")
+
     kind: str
     name: str
     target: Any
-    params: Any = None
-    aliases: tuple[str, ...] = ()
-    description: str = ""
-    provider: str = RUNTIME_PROVIDER
-    info: Mapping[str, Any] = field(default_factory=dict)
+    params: Any
+    aliases: tuple[str, ...]
+    description: str
+    provider: str
+    info: Mapping[str, Any]
+
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        target: Any,
+        params: Any = None,
+        aliases: tuple[str, ...] = (),
+        description: str = "",
+        provider: str = RUNTIME_PROVIDER,
+        info: Mapping[str, Any] | None = None,
+    ) -> None:
+        values = (kind, name, target, params, aliases, description, provider, info or {})
+        for field_name, value in zip(self._FIELDS, values, strict=True):
+            object.__setattr__(self, field_name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a Registration is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a Registration is immutable")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, field_name) for field_name in self._FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Registration)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:  # like a frozen dataclass: a dict ``info`` makes it unhashable
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._FIELDS)
+        return f"Registration({fields})"
 
     def load(self) -> Any:
         return _load(self.target, self)
@@ -93,7 +134,7 @@ class Registry:
         self._ensure_loaded = ensure_loaded
         self._entries: dict[str, Registration] = {}
         self._aliases: dict[str, str] = {}
-        self._lock = threading.RLock()
+        self._lock = RLock()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -118,17 +159,21 @@ class Registry:
         with self._lock:
             entries = list(self._entries.values())
         if pattern:
+            from fnmatch import fnmatchcase
+
             folded = pattern.casefold()
             entries = [
                 e
                 for e in entries
-                if any(fnmatch.fnmatchcase(n.casefold(), folded) for n in (e.name, *e.aliases))
+                if any(fnmatchcase(n.casefold(), folded) for n in (e.name, *e.aliases))
             ]
         return sorted(entries, key=lambda e: e.name.casefold())
 
     def view(self) -> Mapping[str, Any]:
         """A live read-only mapping name → loaded object (used by ``AVAILABLE_*``)."""
-        return _LoadedView(self)
+        from nemo.core.plugins._view import LoadedView
+
+        return LoadedView(self)
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
@@ -202,6 +247,8 @@ class Registry:
         return matches[0] if len(matches) == 1 else None
 
     def _unknown_message(self, name: str) -> str:
+        import difflib
+
         message = f"unknown {singular(self.kind)} {name!r}."
         provider = known_provider(self.kind, name)
         if provider is not None:
@@ -223,23 +270,3 @@ class Registry:
             f" Available {self.kind}: " + (", ".join(available) if available else "none") + "."
         )
         return message
-
-
-class _LoadedView(Mapping[str, Any]):
-    def __init__(self, registry: Registry) -> None:
-        self._registry = registry
-
-    def __getitem__(self, name: str) -> Any:
-        return self._registry.load(name)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._registry.names())
-
-    def __len__(self) -> int:
-        return len(self._registry)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._registry
-
-    def __repr__(self) -> str:
-        return f"{{{', '.join(repr(n) for n in self._registry.names())}}}"

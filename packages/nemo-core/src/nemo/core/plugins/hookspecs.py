@@ -29,14 +29,15 @@ Hooks are grouped by the stage at which nemo-core calls them.
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
 from nemo.core.plugins._markers import hookspec
 
+TYPE_CHECKING = False  # not typing's: discovery reads this module and must not import typing
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from pathlib import Path
+    from typing import Any
+
     from nemo.core.plugins._registrar import Registrar
 
 __all__ = [

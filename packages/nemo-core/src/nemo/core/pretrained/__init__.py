@@ -21,9 +21,9 @@ Importing this package is cheap: urllib is imported by the first download.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from nemo.core._lazy import lazy_exports
+
+TYPE_CHECKING = False  # not typing's: discovery imports this package's plugin at every start
 
 _EXPORTS: dict[str, str] = {
     "PretrainedModelInfo": "nemo.core.pretrained._info",

@@ -7,11 +7,13 @@ credentials) or add schemes beside it. Kept cheap to import: the work is importe
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-from typing import Any
-
 from nemo.core.plugins import hookimpl
+
+TYPE_CHECKING = False  # not typing's: discovery imports this module at every start
+if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+    from typing import Any
 
 __all__ = ["nemo_add_cli_commands", "nemo_resolve_location"]
 
