@@ -136,3 +136,24 @@ def check_distribution_contract(distribution: str, package: str) -> None:
 @pytest.fixture
 def distribution_contract() -> Callable[[str, str], None]:
     return check_distribution_contract
+
+
+@pytest.fixture
+def quiet_trainer(tmp_path: Path) -> Callable[..., object]:
+    """A factory of CPU ``pl.Trainer`` s without logger, checkpoints, progress bar or model
+    summary, writing under the test's tmp_path; keyword arguments (``max_steps=...``) are added.
+    """
+    import pytorch_lightning as pl
+
+    def make(**kwargs: object) -> pl.Trainer:
+        options: dict[str, object] = {
+            "accelerator": "cpu",
+            "logger": False,
+            "enable_checkpointing": False,
+            "enable_progress_bar": False,
+            "enable_model_summary": False,
+            "default_root_dir": tmp_path,
+        }
+        return pl.Trainer(**{**options, **kwargs})  # type: ignore[arg-type]
+
+    return make

@@ -16,12 +16,12 @@ from typing import Any
 
 import soundfile as sf
 import torch
+from asr_data_helpers import LABELS, write_manifest
 from omegaconf import DictConfig, OmegaConf
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "nemo3_qn_small"
 FIXTURE_NEMO = FIXTURE / "model.nemo"
 WAVS = [FIXTURE / f"utt{i}.wav" for i in range(4)]
-LABELS = [" ", *"abcdefghijklmnopqrstuvwxyz", "'"]
 
 
 @cache
@@ -142,13 +142,24 @@ def small_trainable_config(labels: list[str] | None = None) -> dict[str, Any]:
     }
 
 
-def write_manifest(path: Path, texts: list[str] | None = None) -> Path:
+def write_fixture_manifest(path: Path, texts: list[str] | None = None) -> Path:
     """A manifest of the fixture's four wavs with their reference transcripts."""
     refs = expected()
-    lines = []
-    for index, wav in enumerate(WAVS):
-        text = refs[wav.name]["reference_text"] if texts is None else texts[index]
-        duration = refs[wav.name]["samples"] / 16000
-        lines.append(json.dumps({"audio_filepath": str(wav), "duration": duration, "text": text}))
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    return write_manifest(
+        path,
+        [
+            {
+                "audio_filepath": str(wav),
+                "duration": refs[wav.name]["samples"] / 16000,
+                "text": refs[wav.name]["reference_text"] if texts is None else texts[index],
+            }
+            for index, wav in enumerate(WAVS)
+        ],
+    )
+
+
+def log_probs(model: Any, samples: torch.Tensor) -> torch.Tensor:
+    """The model's log-probs (1, T', classes) of one utterance, without gradients."""
+    lengths = torch.tensor([len(samples)])
+    with torch.no_grad():
+        return model(input_signal=samples[None], input_signal_length=lengths)[0]

@@ -6,7 +6,6 @@ import logging
 
 import numpy as np
 import pytest
-import pytorch_lightning as pl
 import soundfile as sf
 import torch
 from asr_test_helpers import (
@@ -17,7 +16,7 @@ from asr_test_helpers import (
     read_wav,
     small_trainable_config,
     tiny_config,
-    write_manifest,
+    write_fixture_manifest,
 )
 from omegaconf import OmegaConf
 
@@ -26,11 +25,6 @@ from nemo.collections.asr.parts.preprocessing.resample import resample
 from nemo.collections.asr.parts.utils.rnnt_utils import Hypothesis
 
 TEXTS = [expected()[w.name]["transcribe_text"] for w in WAVS]
-
-
-@pytest.fixture(scope="module")
-def model() -> EncDecCTCModel:
-    return load_fixture_model()
 
 
 # -- construction --------------------------------------------------------------------------
@@ -129,7 +123,7 @@ def test_change_vocabulary_adds_one_output_per_label():
 def test_change_vocabulary_updates_data_configs_and_keeps_same(caplog, tmp_path):
     config = small_trainable_config()
     config["train_ds"] = {
-        "manifest_filepath": str(write_manifest(tmp_path / "m.json")),
+        "manifest_filepath": str(write_fixture_manifest(tmp_path / "m.json")),
         "batch_size": 2,
     }
     model = EncDecCTCModel(cfg=config)
@@ -242,24 +236,15 @@ def test_transcribe_errors_name_the_input(model, tmp_path):
 # -- training ------------------------------------------------------------------------------
 
 
-def test_a_few_training_steps_lower_the_loss_and_log_nemo_metrics(tmp_path):
+def test_a_few_training_steps_lower_the_loss_and_log_nemo_metrics(tmp_path, quiet_trainer):
     torch.manual_seed(0)
-    manifest = str(write_manifest(tmp_path / "manifest.json"))
+    manifest = str(write_fixture_manifest(tmp_path / "manifest.json"))
     config = OmegaConf.create(small_trainable_config())
     config.train_ds = {"manifest_filepath": manifest, "batch_size": 4, "shuffle": False}
     config.validation_ds = {"manifest_filepath": manifest, "batch_size": 2}
     config.test_ds = {"manifest_filepath": manifest, "batch_size": 4}
     config.optim = {"name": "adam", "lr": 0.01}
-    trainer = pl.Trainer(
-        max_steps=8,
-        accelerator="cpu",
-        logger=False,
-        enable_checkpointing=False,
-        enable_progress_bar=False,
-        enable_model_summary=False,
-        log_every_n_steps=1,
-        num_sanity_val_steps=0,
-    )
+    trainer = quiet_trainer(max_steps=8, log_every_n_steps=1, num_sanity_val_steps=0)
     model = EncDecCTCModel(cfg=config, trainer=trainer)
     batch = next(iter(model.train_dataloader()))
     audio, audio_len, tokens, token_len = batch

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import pytorch_lightning as pl
 import sentencepiece as spm
 import torch
 from asr_data_helpers import LABELS, tone, utterance_corpus, write_audio, write_manifest
@@ -289,9 +291,9 @@ def test_collate_rejects_an_empty_batch() -> None:
         speech_collate_fn([])
 
 
-def test_lightning_keeps_the_bucketing_sampler_and_sets_its_epoch(corpus: Path) -> None:
-    import pytorch_lightning as pl
-
+def test_lightning_keeps_the_bucketing_sampler_and_sets_its_epoch(
+    corpus: Path, quiet_trainer: Callable[..., pl.Trainer]
+) -> None:
     loader = get_audio_to_text_dataloader(
         config(corpus, shuffle=True, duration_bucketing=True, bucketing_pool=1)
     )
@@ -310,14 +312,7 @@ def test_lightning_keeps_the_bucketing_sampler_and_sets_its_epoch(corpus: Path) 
         def configure_optimizers(self) -> torch.optim.Optimizer:
             return torch.optim.SGD(self.parameters(), lr=0.1)
 
-    trainer = pl.Trainer(
-        max_epochs=2,
-        accelerator="cpu",
-        logger=False,
-        enable_checkpointing=False,
-        enable_progress_bar=False,
-        enable_model_summary=False,
-    )
+    trainer = quiet_trainer(max_epochs=2)
     trainer.fit(Probe(), train_dataloaders=loader)
     assert isinstance(trainer.train_dataloader.sampler, DurationBucketingSampler)  # type: ignore[union-attr]
     assert [(epoch, sampler_epoch) for epoch, sampler_epoch, _ in seen] == [(0, 0)] * 3 + [

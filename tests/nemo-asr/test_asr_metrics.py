@@ -6,6 +6,7 @@ import math
 
 import pytest
 import torch
+from asr_data_helpers import LABELS
 
 from nemo.collections.asr.metrics import WER, word_error_rate
 from nemo.collections.asr.parts.submodules.ctc_decoding import (
@@ -14,7 +15,6 @@ from nemo.collections.asr.parts.submodules.ctc_decoding import (
     ctc_greedy_offsets,
 )
 
-LABELS = [" ", *"abcdefghijklmnopqrstuvwxyz", "'"]
 BLANK = len(LABELS)
 
 

@@ -96,8 +96,10 @@ def test_speed_picks_among_num_rates() -> None:
         lengths.add(segment.num_samples)
     assert lengths == {1112, 1000, 910}
     assert perturbation.max_augmentation_length(9.0) == pytest.approx(10.0)
-    with pytest.raises(ValueError, match="minimum"):
+    with pytest.raises(ValueError, match="min_speed_rate=1.2 is larger than max_speed_rate=1.1"):
         SpeedPerturbation(min_speed_rate=1.2, max_speed_rate=1.1)
+    with pytest.raises(ValueError, match="min_speed_rate must be > 0.0"):
+        SpeedPerturbation(min_speed_rate=0.0)
 
 
 def _noise_manifest(tmp_path: Path, seconds: float) -> Path:

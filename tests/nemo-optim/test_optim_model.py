@@ -39,19 +39,7 @@ class Regression(OptimizationMixin, pl.LightningModule):
         return self._train_dl
 
 
-def _trainer(tmp_path, **kwargs) -> pl.Trainer:
-    return pl.Trainer(
-        accelerator="cpu",
-        logger=False,
-        enable_checkpointing=False,
-        enable_progress_bar=False,
-        enable_model_summary=False,
-        default_root_dir=tmp_path,
-        **kwargs,
-    )
-
-
-def test_novograd_with_cosine_annealing_follows_nemo3_in_a_fit(tmp_path):
+def test_novograd_with_cosine_annealing_follows_nemo3_in_a_fit(quiet_trainer):
     reference = next(
         c for c in FIXTURE["cases"] if (c["scheduler"], c["case"]) == ("CosineAnnealing", "warmup5")
     )
@@ -62,7 +50,7 @@ def test_novograd_with_cosine_annealing_follows_nemo3_in_a_fit(tmp_path):
         "weight_decay": 0.001,
         "sched": {"name": "CosineAnnealing", "warmup_steps": 5, "min_lr": 0.001},
     }
-    trainer = _trainer(tmp_path, max_steps=10)
+    trainer = quiet_trainer(max_steps=10)
     model = Regression({"optim": optim}, trainer)
     trainer.fit(model)
     assert isinstance(model._optimizer, Novograd)

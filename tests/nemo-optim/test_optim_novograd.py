@@ -1,4 +1,4 @@
-"""Novograd and Adafactor against their update equations."""
+"""Novograd, Adafactor and Adan against their update equations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,46 @@ import pytest
 import torch
 
 from nemo.optim.adafactor import Adafactor
+from nemo.optim.adan import Adan
 from nemo.optim.novograd import Novograd
+
+Tensors = list[torch.Tensor]
+
+
+def _weights_and_gradients(
+    seed: int, shapes: list[tuple[int, ...]], *, steps: int, shrinking: bool = False
+) -> tuple[Tensors, list[Tensors]]:
+    """Random float64 start weights and ``steps`` gradients per weight (divided by the step
+    number when ``shrinking``)."""
+    generator = torch.Generator().manual_seed(seed)
+    start = [torch.randn(s, generator=generator, dtype=torch.float64) for s in shapes]
+    grads = [
+        [
+            torch.randn(s, generator=generator, dtype=torch.float64) / (k + 1 if shrinking else 1)
+            for s in shapes
+        ]
+        for k in range(steps)
+    ]
+    return start, grads
+
+
+def _train(
+    optimizer_class: type[torch.optim.Optimizer],
+    start: Tensors,
+    grads: list[Tensors],
+    options: dict[str, object],
+) -> Tensors:
+    """The weights after one step per entry of ``grads``; each step must leave p.grad as it was
+    set (both optimizers depart from their reference implementations there)."""
+    params = [torch.nn.Parameter(w.clone()) for w in start]
+    optimizer = optimizer_class(params, **options)
+    for step_grads in grads:
+        for p, g in zip(params, step_grads, strict=True):
+            p.grad = g.clone()
+        optimizer.step()
+        for p, g in zip(params, step_grads, strict=True):
+            assert torch.equal(p.grad, g)
+    return [p.detach() for p in params]
 
 
 def test_novograd_matches_the_hand_computed_example():
@@ -60,14 +99,8 @@ def _reference_novograd(weights, grads, *, lr, betas, eps, weight_decay, grad_av
     list(itertools.product([0.0, 0.01], [False, True], [False, True], [False, True])),
 )
 def test_novograd_follows_the_update_equations(weight_decay, grad_averaging, amsgrad, luc):
-    generator = torch.Generator().manual_seed(7)
-    shapes = [(3, 4), (5,)]
-    start = [torch.randn(s, generator=generator, dtype=torch.float64) for s in shapes]
     # shrinking gradient norms make the amsgrad maximum differ from the running average
-    grads = [
-        [torch.randn(s, generator=generator, dtype=torch.float64) / (k + 1) for s in shapes]
-        for k in range(6)
-    ]
+    start, grads = _weights_and_gradients(7, [(3, 4), (5,)], steps=6, shrinking=True)
     options = {
         "lr": 0.05,
         "betas": (0.9, 0.7),
@@ -78,17 +111,10 @@ def test_novograd_follows_the_update_equations(weight_decay, grad_averaging, ams
         "luc": luc,
         "luc_trust": 0.02,
     }
-    params = [torch.nn.Parameter(w.clone()) for w in start]
-    optimizer = Novograd(params, **options)
-    for step_grads in grads:
-        for p, g in zip(params, step_grads, strict=True):
-            p.grad = g.clone()
-        optimizer.step()
-        for p, g in zip(params, step_grads, strict=True):
-            assert torch.equal(p.grad, g)  # decision: the gradient is left as it was
+    weights = _train(Novograd, start, grads, options)  # decision: p.grad is left as it was
     expected = _reference_novograd(start, grads, **options)
-    for p, e in zip(params, expected, strict=True):
-        torch.testing.assert_close(p.detach(), e, rtol=1e-12, atol=1e-14)
+    for ours, reference in zip(weights, expected, strict=True):
+        torch.testing.assert_close(ours, reference, rtol=1e-12, atol=1e-14)
 
 
 def test_novograd_state_has_nemos_keys_and_round_trips():
@@ -119,24 +145,29 @@ def test_novograd_closure_and_params_without_gradient():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("optimizer_class", "kwargs", "message"),
     [
-        ({"lr": -1.0}, "lr must be >= 0"),
-        ({"eps": -1e-8}, "eps must be >= 0"),
-        ({"betas": (1.0, 0.9)}, r"betas\[0\] must be in \[0, 1\)"),
-        ({"betas": (0.9, -0.1)}, r"betas\[1\] must be in \[0, 1\)"),
+        (Novograd, {"lr": -1.0}, r"Novograd: lr must be >= 0.*optim\.lr"),
+        (Novograd, {"eps": -1e-8}, "eps must be >= 0"),
+        (Novograd, {"betas": (1.0, 0.9)}, r"betas\[0\] must be in \[0, 1\)"),
+        (Novograd, {"betas": (0.9, -0.1)}, r"betas\[1\] must be in \[0, 1\)"),
+        (Adan, {"max_grad_norm": -1.0}, "Adan: max_grad_norm must be >= 0"),
+        (Adan, {"betas": (0.9, 0.9)}, "betas must be three values"),
+        (Adan, {"betas": (0.9, 1.0, 0.9)}, r"Adan: betas\[1\] must be in \[0, 1\)"),
+        (Adafactor, {"beta1": 1.5}, r"Adafactor: beta1 must be in \[0, 1\)"),
     ],
 )
-def test_novograd_rejects_bad_hyperparameters(kwargs, message):
+def test_bad_hyperparameters_are_named(optimizer_class, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        Novograd([torch.nn.Parameter(torch.ones(1))], **kwargs)
+        optimizer_class([torch.nn.Parameter(torch.ones(1))], **kwargs)
 
 
-def test_novograd_rejects_sparse_gradients():
+@pytest.mark.parametrize("optimizer_class", [Novograd, Adafactor, Adan])
+def test_sparse_gradients_are_refused(optimizer_class):
     embedding = torch.nn.Embedding(4, 2, sparse=True)
     embedding(torch.tensor([1])).sum().backward()
-    with pytest.raises(RuntimeError, match="sparse"):
-        Novograd(embedding.parameters(), lr=0.1).step()
+    with pytest.raises(RuntimeError, match=rf"{optimizer_class.__name__} does not support sparse"):
+        optimizer_class(embedding.parameters()).step()
 
 
 # -- Adafactor ----------------------------------------------------------------------------------
@@ -224,14 +255,7 @@ def _reference_adan(weights, grads, *, lr, betas, eps, weight_decay, max_grad_no
     [(0.0, 0.0, False), (0.05, 0.0, False), (0.05, 0.0, True), (0.0, 0.5, False)],
 )
 def test_adan_follows_the_update_equations(weight_decay, max_grad_norm, no_prox):
-    from nemo.optim.adan import Adan
-
-    generator = torch.Generator().manual_seed(3)
-    shapes = [(2, 3), (4,)]
-    start = [torch.randn(s, generator=generator, dtype=torch.float64) for s in shapes]
-    grads = [
-        [torch.randn(s, generator=generator, dtype=torch.float64) for s in shapes] for _ in range(4)
-    ]
+    start, grads = _weights_and_gradients(3, [(2, 3), (4,)], steps=4)
     options = {
         "lr": 0.01,
         "betas": (0.9, 0.8, 0.95),
@@ -240,14 +264,7 @@ def test_adan_follows_the_update_equations(weight_decay, max_grad_norm, no_prox)
         "max_grad_norm": max_grad_norm,
         "no_prox": no_prox,
     }
-    params = [torch.nn.Parameter(w.clone()) for w in start]
-    optimizer = Adan(params, **options)
-    for step_grads in grads:
-        for p, g in zip(params, step_grads, strict=True):
-            p.grad = g.clone()
-        optimizer.step()
-        for p, g in zip(params, step_grads, strict=True):
-            assert torch.equal(p.grad, g)  # clipping works on a copy
+    weights = _train(Adan, start, grads, options)  # clipping works on a copy of p.grad
     expected = _reference_adan(start, grads, **options)
-    for p, e in zip(params, expected, strict=True):
-        torch.testing.assert_close(p.detach(), e, rtol=1e-12, atol=1e-14)
+    for ours, reference in zip(weights, expected, strict=True):
+        torch.testing.assert_close(ours, reference, rtol=1e-12, atol=1e-14)

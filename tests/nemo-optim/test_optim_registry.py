@@ -63,22 +63,20 @@ def test_registrations_agree_with_the_install_hints_of_nemo_core():
         assert set(ours) <= set(table)
 
 
-@pytest.mark.parametrize("classname", sorted(FIXTURE["optimizer_params_defaults"]))
-def test_optimizer_params_defaults_are_nemo3s(classname):
+@pytest.mark.parametrize(
+    ("table", "classname"),
+    [
+        (table, classname)
+        for table in ("optimizer_params_defaults", "scheduler_params_defaults")
+        for classname in sorted(FIXTURE[table])
+    ],
+)
+def test_params_defaults_are_nemo3s(table, classname):
     from nemo.core import config
 
     params = getattr(config, classname)()
     fields = {f.name: _jsonable(getattr(params, f.name)) for f in dataclasses.fields(params)}
-    assert list(fields.items()) == list(FIXTURE["optimizer_params_defaults"][classname].items())
-
-
-@pytest.mark.parametrize("classname", sorted(FIXTURE["scheduler_params_defaults"]))
-def test_scheduler_params_defaults_are_nemo3s(classname):
-    from nemo.core import config
-
-    params = getattr(config, classname)()
-    fields = {f.name: _jsonable(getattr(params, f.name)) for f in dataclasses.fields(params)}
-    assert list(fields.items()) == list(FIXTURE["scheduler_params_defaults"][classname].items())
+    assert list(fields.items()) == list(FIXTURE[table][classname].items())
 
 
 def test_nemo3_params_keys_resolve():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from torch.optim.lr_scheduler import LRScheduler
 
 from nemo.core.optim.lr_scheduler import AVAILABLE_SCHEDULERS, get_scheduler
 
@@ -20,16 +21,19 @@ def _optimizer(*lrs: float) -> torch.optim.Optimizer:
     return torch.optim.SGD(groups, lr=lrs[0])
 
 
-def _run(name: str, lr: float, steps: int, **kwargs: object) -> list[float]:
+def _lrs(optimizer: torch.optim.Optimizer, scheduler: LRScheduler, steps: int) -> list[float]:
     """The fixture's procedure: read the lr, step the optimizer, step the scheduler."""
-    optimizer = _optimizer(lr)
-    scheduler = AVAILABLE_SCHEDULERS[name](optimizer, **kwargs)
     lrs = []
     for _ in range(steps):
         lrs.append(optimizer.param_groups[0]["lr"])
         optimizer.step()
         scheduler.step()
     return lrs
+
+
+def _run(name: str, lr: float, steps: int, **kwargs: object) -> list[float]:
+    optimizer = _optimizer(lr)
+    return _lrs(optimizer, AVAILABLE_SCHEDULERS[name](optimizer, **kwargs), steps)
 
 
 def _close(actual: list[float], expected: list[float], rel: float = REL) -> bool:
@@ -55,11 +59,7 @@ def test_sequences_equal_nemo3(case):
         assert message in str(caught.value)
         return
     scheduler = AVAILABLE_SCHEDULERS[case["scheduler"]](optimizer, **kwargs)
-    lrs = []
-    for _ in range(steps):
-        lrs.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
+    lrs = _lrs(optimizer, scheduler, steps)
     assert _close(lrs, case["lrs"]), (lrs, case["lrs"])
     last = optimizer.param_groups[0]["lr"]
     assert math.isclose(last, case["last_lr_after_final_step"], rel_tol=REL)

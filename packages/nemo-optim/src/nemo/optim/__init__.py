@@ -8,32 +8,17 @@ optimizers and schedulers below are imported on first use. Look them up by name 
 from __future__ import annotations
 
 from nemo.core._lazy import lazy_exports
+from nemo.optim._plugin import OPTIMIZERS, SCHEDULERS
 
 __version__ = "0.1.0"
 
-_SCHEDULERS = (
-    "CosineAnnealing",
-    "InverseSquareRootAnnealing",
-    "NoamAnnealing",
-    "NoamHoldAnnealing",
-    "PolynomialDecayAnnealing",
-    "PolynomialHoldDecayAnnealing",
-    "SquareAnnealing",
-    "SquareRootAnnealing",
-    "SquareRootConstantPolicy",
-    "T5InverseSquareRootAnnealing",
-    "WarmupAnnealHoldPolicy",
-    "WarmupAnnealing",
-    "WarmupHoldAnnealLinear",
-    "WarmupHoldAnnealOneMinusSquareRoot",
-    "WarmupHoldPolicy",
-    "WarmupPolicy",
-)
+# What this distribution implements is what it registers under a nemo.optim module: one table.
 _EXPORTS: dict[str, str] = {
-    "Adafactor": "nemo.optim.adafactor",
-    "Adan": "nemo.optim.adan",
-    "Novograd": "nemo.optim.novograd",
-    **{name: "nemo.optim.lr_scheduler" for name in _SCHEDULERS},
+    name: module
+    for module, name in (
+        entry[0].split(":") for entry in (*OPTIMIZERS.values(), *SCHEDULERS.values())
+    )
+    if module.startswith("nemo.optim.")
 }
 
 __all__ = ["__version__", *_EXPORTS]  # noqa: PLE0604 - the names are the table's keys

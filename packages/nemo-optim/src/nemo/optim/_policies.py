@@ -2,11 +2,13 @@
 
 :class:`WarmupPolicy`, :class:`WarmupHoldPolicy` and :class:`WarmupAnnealHoldPolicy` differ only
 in which phases they enable, so one base class owns the phase order and the step arithmetic;
-an annealing scheduler only supplies ``_get_lr(step)`` for the steps that no phase claims.
+an annealing scheduler only supplies ``_get_lr(step)`` for the steps that no phase claims,
+usually as ``self._anneal(curve, step, start=...)`` with a curve of :mod:`._schedule_math`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from torch.optim import Optimizer
@@ -18,8 +20,13 @@ __all__ = [
     "WarmupAnnealHoldPolicy",
     "WarmupHoldPolicy",
     "WarmupPolicy",
+    "check_min_lr",
     "resolve_steps",
 ]
+
+
+# An annealing curve: (base_lr, steps into the decay, decay length, min_lr) -> learning rate.
+Curve = Callable[[float, int, int, float], float]
 
 
 class ScheduleArgumentError(ValueError, TypeError, AssertionError):
@@ -50,27 +57,41 @@ def resolve_steps(steps: int | None, ratio: float | None, max_steps: int | None,
     return 0
 
 
+def check_min_lr(scheduler: str, base_lrs: Iterable[Any], min_lr: float) -> None:
+    """Annealing towards a floor above the start would raise the learning rate."""
+    for base_lr in base_lrs:
+        if base_lr < min_lr:
+            raise ValueError(
+                f"{scheduler}: the initial learning rate {base_lr} is below min_lr={min_lr}; "
+                "lower min_lr or raise the optimizer's lr"
+            )
+
+
 class _PhasedSchedule(LRScheduler):
     """Warm-up → hold → (anneal | constant tail) → ``min_lr`` after ``max_steps``.
 
     ``hold_steps`` is the step where the hold ends (warm-up included; 0: no hold) and
-    ``constant_steps`` the length of a tail at ``min_lr`` before ``max_steps``.
+    ``constant_steps`` the length of a tail at ``min_lr`` before ``max_steps``. The constructor
+    takes :class:`WarmupPolicy`'s arguments; a policy with a hold or a constant tail stores its
+    ``(steps, ratio)`` pair in ``_hold``/``_constant`` before calling it, because
+    ``LRScheduler.__init__`` already computes the first learning rate.
     """
 
     # Subclasses that anneal need the horizon; the plain policies run forever without it.
     _requires_max_steps: ClassVar[bool] = False
     _default_min_lr: ClassVar[float] = 0.0
+    _hold: tuple[int | None, float | None] = (None, None)
+    _constant: tuple[int | None, float | None] = (None, None)
 
     def __init__(
         self,
         optimizer: Optimizer,
         *,
-        max_steps: int | None,
-        min_lr: float | None,
-        last_epoch: int,
-        warmup: tuple[int | None, float | None] = (None, None),
-        hold: tuple[int | None, float | None] = (None, None),
-        constant: tuple[int | None, float | None] = (None, None),
+        warmup_steps: int | None = None,
+        warmup_ratio: float | None = None,
+        max_steps: int | None = None,
+        min_lr: float | None = None,
+        last_epoch: int = -1,
     ) -> None:
         if max_steps is None and self._requires_max_steps:
             raise ScheduleArgumentError(
@@ -79,10 +100,12 @@ class _PhasedSchedule(LRScheduler):
             )
         self.max_steps = max_steps
         self.min_lr = self._default_min_lr if min_lr is None else min_lr
-        self.warmup_steps = resolve_steps(*warmup, max_steps, "warmup")
-        held = hold != (None, None)
-        self.hold_steps = resolve_steps(*hold, max_steps, "hold") + self.warmup_steps if held else 0
-        self.constant_steps = resolve_steps(*constant, max_steps, "constant")
+        self.warmup_steps = resolve_steps(warmup_steps, warmup_ratio, max_steps, "warmup")
+        held = self._hold != (None, None)
+        self.hold_steps = (
+            resolve_steps(*self._hold, max_steps, "hold") + self.warmup_steps if held else 0
+        )
+        self.constant_steps = resolve_steps(*self._constant, max_steps, "constant")
         self.decay_steps = (
             None if max_steps is None else max_steps - (self.constant_steps + self.warmup_steps)
         )
@@ -113,86 +136,62 @@ class _PhasedSchedule(LRScheduler):
         return list(self.base_lrs)
 
     def _check_min_lr(self) -> None:
-        """Annealing towards a floor above the start would raise the learning rate."""
-        for base_lr in self.base_lrs:
-            if base_lr < self.min_lr:
-                raise ValueError(
-                    f"{type(self).__name__}: the initial learning rate {base_lr} is below "
-                    f"min_lr={self.min_lr}; lower min_lr or raise the optimizer's lr"
-                )
+        check_min_lr(type(self).__name__, self.base_lrs, self.min_lr)
+
+    def _anneal(
+        self, curve: Curve, step: int, start: int, decay_steps: int | None = None
+    ) -> list[Any]:
+        """``curve`` for every group's base rate, ``step - start`` steps into a decay phase of
+        ``decay_steps`` (default: from ``start`` to ``max_steps``)."""
+        if decay_steps is None:
+            assert self.max_steps is not None
+            decay_steps = self.max_steps - start
+        return [curve(b, step - start, decay_steps, self.min_lr) for b in self.base_lrs]
 
 
 class WarmupPolicy(_PhasedSchedule):
-    """Linear warm-up to the base learning rate, then constant; ``min_lr`` after ``max_steps``."""
+    """Linear warm-up to the base learning rate, then constant; ``min_lr`` after ``max_steps``.
 
-    def __init__(
-        self,
-        optimizer: Optimizer,
-        *,
-        warmup_steps: int | None = None,
-        warmup_ratio: float | None = None,
-        max_steps: int | None = None,
-        min_lr: float | None = None,
-        last_epoch: int = -1,
-    ) -> None:
-        super().__init__(
-            optimizer,
-            max_steps=max_steps,
-            min_lr=min_lr,
-            last_epoch=last_epoch,
-            warmup=(warmup_steps, warmup_ratio),
-        )
+    Arguments: ``warmup_steps`` or ``warmup_ratio`` (of ``max_steps``), ``max_steps``,
+    ``min_lr``, ``last_epoch``, all keyword-only.
+    """
 
 
 class WarmupHoldPolicy(WarmupPolicy):
-    """Warm-up, then the base learning rate held for ``hold_steps`` before annealing."""
+    """Warm-up, then the base learning rate held for ``hold_steps`` before annealing.
+
+    ``hold_steps`` or ``hold_ratio`` (of ``max_steps``), and :class:`WarmupPolicy`'s arguments.
+    """
 
     def __init__(
         self,
         optimizer: Optimizer,
         *,
-        warmup_steps: int | None = None,
-        warmup_ratio: float | None = None,
         hold_steps: int | None = None,
         hold_ratio: float | None = None,
-        max_steps: int | None = None,
-        min_lr: float | None = None,
-        last_epoch: int = -1,
+        **kwargs: Any,
     ) -> None:
-        _PhasedSchedule.__init__(
-            self,
-            optimizer,
-            max_steps=max_steps,
-            min_lr=min_lr,
-            last_epoch=last_epoch,
-            warmup=(warmup_steps, warmup_ratio),
-            hold=(hold_steps, hold_ratio),
-        )
+        self._hold = (hold_steps, hold_ratio)
+        super().__init__(optimizer, **kwargs)
 
 
 class WarmupAnnealHoldPolicy(_PhasedSchedule):
-    """Warm-up, anneal, then ``constant_steps`` at ``min_lr`` before ``max_steps``."""
+    """Warm-up, anneal, then ``constant_steps`` at ``min_lr`` before ``max_steps``.
+
+    ``constant_steps`` or ``constant_ratio`` (of ``max_steps``), and :class:`WarmupPolicy`'s
+    arguments.
+    """
 
     def __init__(
         self,
         optimizer: Optimizer,
         *,
-        warmup_steps: int | None = None,
-        warmup_ratio: float | None = None,
         constant_steps: int | None = None,
         constant_ratio: float | None = None,
-        max_steps: int | None = None,
-        min_lr: float | None = None,
-        last_epoch: int = -1,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(
-            optimizer,
-            max_steps=max_steps,
-            min_lr=min_lr,
-            last_epoch=last_epoch,
-            warmup=(warmup_steps, warmup_ratio),
-            constant=(constant_steps, constant_ratio),
-        )
+        self._constant = (constant_steps, constant_ratio)
+        super().__init__(optimizer, **kwargs)
 
 
 class SquareRootConstantPolicy(LRScheduler):

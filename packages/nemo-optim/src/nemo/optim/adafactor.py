@@ -19,16 +19,17 @@ sign gives the paper's schedule here, where a positive value would otherwise mak
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import torch
-from torch.optim import Optimizer
+
+from nemo.optim._optimizer_steps import PerParameterOptimizer, check_range
 
 __all__ = ["Adafactor"]
 
 
-class Adafactor(Optimizer):
+class Adafactor(PerParameterOptimizer):
     def __init__(
         self,
         params: Iterable[Any],
@@ -54,8 +55,8 @@ class Adafactor(Optimizer):
             raise ValueError("Adafactor: give lr, or set relative_step=True")
         if warmup_init and not relative_step:
             raise ValueError("Adafactor: warmup_init=True needs relative_step=True")
-        if beta1 is not None and not 0.0 <= beta1 < 1.0:
-            raise ValueError(f"Adafactor: beta1 must be None or in [0, 1), got {beta1}")
+        if beta1 is not None:
+            check_range("Adafactor", "beta1", beta1, upper=1.0)
         defaults = {
             "lr": lr,
             "eps": tuple(eps),
@@ -84,23 +85,8 @@ class Adafactor(Optimizer):
             size *= max(group["eps"][1], rms)
         return size
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:  # type: ignore[override]
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if p.grad.is_sparse:
-                    raise RuntimeError("Adafactor does not support sparse gradients")
-                self._update(p, group)
-        return loss
-
-    def _update(self, p: torch.Tensor, group: dict[str, Any]) -> None:
-        grad = p.grad.float()  # type: ignore[union-attr]
+    def _update(self, p: torch.Tensor, grad: torch.Tensor, group: dict[str, Any]) -> None:
+        grad = grad.float()
         factored = grad.dim() >= 2
         state = self.state[p]
         if not state:

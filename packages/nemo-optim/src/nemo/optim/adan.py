@@ -21,6 +21,8 @@ from typing import Any
 import torch
 from torch.optim import Optimizer
 
+from nemo.optim._optimizer_steps import check_range, closure_loss, dense_gradients
+
 __all__ = ["Adan"]
 
 
@@ -35,14 +37,16 @@ class Adan(Optimizer):
         max_grad_norm: float = 0.0,
         no_prox: bool = False,
     ) -> None:
-        if not lr >= 0.0:
-            raise ValueError(f"Adan: lr must be >= 0, got {lr}")
-        if not eps >= 0.0:
-            raise ValueError(f"Adan: eps must be >= 0, got {eps}")
-        if not max_grad_norm >= 0.0:
-            raise ValueError(f"Adan: max_grad_norm must be >= 0, got {max_grad_norm}")
-        if len(betas) != 3 or not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"Adan: betas must be three values in [0, 1), got {betas}")
+        check_range("Adan", "lr", lr)
+        check_range("Adan", "eps", eps)
+        check_range("Adan", "max_grad_norm", max_grad_norm)
+        if len(betas) != 3:
+            raise ValueError(
+                f"Adan: betas must be three values in [0, 1), got {betas} (optim.betas in a "
+                "model config)"
+            )
+        for index, beta in enumerate(betas):
+            check_range("Adan", f"betas[{index}]", beta, upper=1.0)
         defaults = {
             "lr": lr,
             "betas": tuple(betas),
@@ -69,19 +73,12 @@ class Adan(Optimizer):
 
     @torch.no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:  # type: ignore[override]
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
+        loss = closure_loss(closure)
         clip = self._clip_factor()
         for group in self.param_groups:
             group["step"] = group.get("step", 0) + 1  # one count per group, as NeMo's
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if p.grad.is_sparse:
-                    raise RuntimeError("Adan does not support sparse gradients")
-                self._update(p, p.grad * clip, group)
+            for p, grad in dense_gradients(self, group):
+                self._update(p, grad * clip, group)
         return loss
 
     def _update(self, p: torch.Tensor, grad: torch.Tensor, group: dict[str, Any]) -> None:

@@ -39,6 +39,8 @@ from nemo.optim._policies import (
     WarmupAnnealHoldPolicy,
     WarmupHoldPolicy,
     WarmupPolicy,
+    _PhasedSchedule,
+    check_min_lr,
     resolve_steps,
 )
 
@@ -70,10 +72,7 @@ class SquareAnnealing(WarmupPolicy):
     _default_min_lr = 1e-5
 
     def _get_lr(self, step: int) -> list[Any]:
-        assert self.max_steps is not None
-        span = self.max_steps - self.warmup_steps
-        x = step - self.warmup_steps
-        return [curves.square(b, x, span, self.min_lr) for b in self.base_lrs]
+        return self._anneal(curves.square, step, start=self.warmup_steps)
 
 
 class SquareRootAnnealing(WarmupPolicy):
@@ -82,8 +81,7 @@ class SquareRootAnnealing(WarmupPolicy):
     _requires_max_steps = True
 
     def _get_lr(self, step: int) -> list[Any]:
-        assert self.max_steps is not None
-        return [curves.square_root(b, step, self.max_steps, self.min_lr) for b in self.base_lrs]
+        return self._anneal(curves.square_root, step, start=0)
 
 
 class CosineAnnealing(WarmupAnnealHoldPolicy):
@@ -99,10 +97,7 @@ class CosineAnnealing(WarmupAnnealHoldPolicy):
         self._check_min_lr()
         if self.constant_steps > 0:
             return self._megatron(step)
-        assert self.max_steps is not None
-        span = self.max_steps - self.warmup_steps
-        x = step - self.warmup_steps
-        return [curves.cosine(b, x, span, self.min_lr) for b in self.base_lrs]
+        return self._anneal(curves.cosine, step, start=self.warmup_steps)
 
     def _get_warmup_lr(self, step: int) -> list[Any]:
         return self._megatron(step) if self.constant_steps > 0 else super()._get_warmup_lr(step)
@@ -168,48 +163,41 @@ class T5InverseSquareRootAnnealing(SquareRootConstantPolicy):
         return [1 / step**0.5 for _ in self.base_lrs]
 
 
-class PolynomialDecayAnnealing(WarmupPolicy):
+class _PolynomialDecay(_PhasedSchedule):
+    """``power`` and ``cycle`` of the polynomial schedulers, and their curve.
+
+    Listed first among the bases, before the policy that gives the phases.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, *, power: float = 1.0, cycle: bool = False, **kwargs: Any
+    ) -> None:
+        self.power = power
+        self.cycle = cycle
+        super().__init__(optimizer, **kwargs)
+
+    def _polynomial(self, base_lr: float, step: int, decay_steps: int, min_lr: float) -> float:
+        return curves.polynomial(base_lr, step, decay_steps, min_lr, self.power, self.cycle)
+
+
+class PolynomialDecayAnnealing(_PolynomialDecay, WarmupPolicy):
     """``(base - min_lr)·(1 - x/D)^power + min_lr`` over ``D = max_steps - warmup_steps``."""
 
     _requires_max_steps = True
 
-    def __init__(
-        self, optimizer: Optimizer, *, power: float = 1.0, cycle: bool = False, **kwargs: Any
-    ) -> None:
-        self.power = power
-        self.cycle = cycle
-        super().__init__(optimizer, **kwargs)
-
     def _get_lr(self, step: int) -> list[Any]:
-        assert self.max_steps is not None
-        span = self.max_steps - self.warmup_steps
-        x = step - self.warmup_steps
-        return [
-            curves.polynomial(b, x, span, self.min_lr, self.power, self.cycle)
-            for b in self.base_lrs
-        ]
+        return self._anneal(self._polynomial, step, start=self.warmup_steps)
 
 
-class PolynomialHoldDecayAnnealing(WarmupHoldPolicy):
+class PolynomialHoldDecayAnnealing(_PolynomialDecay, WarmupHoldPolicy):
     """Polynomial decay after warm-up and hold; without a hold it collapses (quirk 3)."""
 
     _requires_max_steps = True
 
-    def __init__(
-        self, optimizer: Optimizer, *, power: float = 1.0, cycle: bool = False, **kwargs: Any
-    ) -> None:
-        self.power = power
-        self.cycle = cycle
-        super().__init__(optimizer, **kwargs)
-
     def _get_lr(self, step: int) -> list[Any]:
         assert self.max_steps is not None
         span = self.max_steps - max(self.warmup_steps, self.hold_steps)
-        x = step - self.hold_steps
-        return [
-            curves.polynomial(b, x, span, self.min_lr, self.power, self.cycle)
-            for b in self.base_lrs
-        ]
+        return self._anneal(self._polynomial, step, start=self.hold_steps, decay_steps=span)
 
 
 class _HoldThenAnneal(WarmupHoldPolicy):
@@ -222,10 +210,7 @@ class _HoldThenAnneal(WarmupHoldPolicy):
         raise NotImplementedError
 
     def _get_lr(self, step: int) -> list[Any]:
-        assert self.max_steps is not None
-        span = self.max_steps - self.hold_steps
-        x = step - self.hold_steps
-        return [self._curve(b, x, span, self.min_lr) for b in self.base_lrs]
+        return self._anneal(self._curve, step, start=self.hold_steps)
 
 
 class WarmupHoldAnnealOneMinusSquareRoot(_HoldThenAnneal):
@@ -293,12 +278,7 @@ class NoamAnnealing(LRScheduler):
 
     def get_lr(self) -> list[Any]:
         step = max(1, self.last_epoch)
-        for b in self.base_lrs:
-            if b < self.min_lr:
-                raise ValueError(
-                    f"NoamAnnealing: the initial learning rate {b} is below min_lr={self.min_lr}; "
-                    "lower min_lr or raise the optimizer's lr"
-                )
+        check_min_lr("NoamAnnealing", self.base_lrs, self.min_lr)
         return [self._noam(b, step) for b in self.base_lrs]
 
     def _noam(self, base_lr: float, step: int) -> float:

@@ -13,22 +13,17 @@ untouched; the parameter update is the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import torch
-from torch.optim import Optimizer
+
+from nemo.optim._optimizer_steps import PerParameterOptimizer, check_range
 
 __all__ = ["Novograd"]
 
 
-def _check_range(name: str, value: float, *, upper: float | None = None) -> None:
-    if not value >= 0.0 or (upper is not None and not value < upper):
-        bound = f"in [0, {upper:g})" if upper is not None else ">= 0"
-        raise ValueError(f"Novograd: {name} must be {bound}, got {value}")
-
-
-class Novograd(Optimizer):
+class Novograd(PerParameterOptimizer):
     """Novograd, as NeMo defines it (arguments and defaults are NeMo's)."""
 
     def __init__(
@@ -44,11 +39,11 @@ class Novograd(Optimizer):
         luc_trust: float = 1e-3,
         luc_eps: float = 1e-8,
     ) -> None:
-        _check_range("lr", lr)
-        _check_range("eps", eps)
+        check_range("Novograd", "lr", lr)
+        check_range("Novograd", "eps", eps)
         beta1, beta2 = betas
-        _check_range("betas[0]", beta1, upper=1.0)
-        _check_range("betas[1]", beta2, upper=1.0)
+        check_range("Novograd", "betas[0]", beta1, upper=1.0)
+        check_range("Novograd", "betas[1]", beta2, upper=1.0)
         defaults = {
             "lr": lr,
             "betas": (beta1, beta2),
@@ -66,24 +61,6 @@ class Novograd(Optimizer):
         super().__setstate__(state)
         for group in self.param_groups:  # states pickled before amsgrad existed
             group.setdefault("amsgrad", False)
-
-    @torch.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:  # type: ignore[override]
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if p.grad.is_sparse:
-                    raise RuntimeError(
-                        "Novograd does not support sparse gradients; use a dense embedding "
-                        "(sparse=False) or torch.optim.SparseAdam for that parameter"
-                    )
-                self._update(p, p.grad, group)
-        return loss
 
     def _update(self, p: torch.Tensor, grad: torch.Tensor, group: dict[str, Any]) -> None:
         state = self.state[p]

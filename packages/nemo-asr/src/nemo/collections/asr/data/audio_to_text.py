@@ -21,7 +21,7 @@ import io
 import random
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 
@@ -81,33 +81,124 @@ def _output_types(sample_rate: int) -> dict[str, NeuralType]:
     }
 
 
+class _Transcripts(NamedTuple):
+    """How a dataset turns transcripts into token ids: a character parser or a tokenizer."""
+
+    text_to_ids: TextToIds
+    bos_id: int | None
+    eos_id: int | None
+    pad_id: int
+
+
+def _char_transcripts(
+    labels: Sequence[str],
+    parser: str | CharParser,
+    *,
+    unk_index: int,
+    blank_index: int,
+    normalize: bool,
+    bos_id: int | None,
+    eos_id: int | None,
+    pad_id: int,
+) -> _Transcripts:
+    if not isinstance(parser, CharParser):
+        if not labels:
+            raise ValueError(
+                "a character dataset needs labels (the model's vocabulary): set labels in the "
+                "dataset config or the model config"
+            )
+        parser = make_parser(
+            labels=labels,
+            name=parser,
+            unk_id=unk_index,
+            blank_id=blank_index,
+            do_normalize=normalize,
+        )
+    return _Transcripts(parser, bos_id, eos_id, pad_id)
+
+
+def _bpe_transcripts(tokenizer: Any, use_start_end_token: bool) -> _Transcripts:
+    """The ids of a NeMo tokenizer (``text_to_ids``) or a SentencePiece model (``encode_as_ids``).
+
+    ``use_start_end_token`` adds the tokenizer's ``bos_id``/``eos_id`` when it defines them (as
+    non-negative ids); padding uses its ``pad_id`` if it has one, else 0.
+    """
+    if hasattr(tokenizer, "text_to_ids"):
+        text_to_ids = tokenizer.text_to_ids
+    elif hasattr(tokenizer, "encode_as_ids"):
+        text_to_ids = tokenizer.encode_as_ids
+    else:
+        raise TypeError(
+            f"{type(tokenizer).__name__} is not a tokenizer: it needs text_to_ids(text) (NeMo's "
+            "TokenizerSpec) or encode_as_ids(text) (a SentencePieceProcessor)"
+        )
+
+    def special(name: str) -> int | None:
+        value = getattr(tokenizer, name, None)
+        value = value() if callable(value) else value
+        return value if isinstance(value, int) and value >= 0 else None
+
+    bos = special("bos_id") if use_start_end_token else None
+    eos = special("eos_id") if use_start_end_token else None
+    pad = special("pad_id")
+    return _Transcripts(text_to_ids, bos, eos, 0 if pad is None else pad)
+
+
+def _warn_unknown_characters(
+    transcripts: _Transcripts, manifest: ManifestEntries, where: ManifestPaths, unk_index: int
+) -> None:
+    parser = transcripts.text_to_ids
+    assert isinstance(parser, CharParser)
+    unknown = parser.unknown_characters(manifest.texts)
+    if not unknown:
+        return
+    fate = "are dropped" if unk_index == -1 else f"become unk_index {unk_index}"
+    logging.warning(
+        f"transcripts of {where} contain characters that are not labels: "
+        f"{''.join(sorted(unknown))!r}; they {fate} (NeMo's behaviour). Set "
+        "normalize_transcripts: true, or add them to labels"
+    )
+
+
 class _Utterances:
     """What map-style and tarred datasets share: the manifest, audio loading, tokenisation."""
 
     def __init__(
         self,
-        manifest: ManifestEntries,
-        text_to_ids: TextToIds,
-        featurizer: WaveformFeaturizer,
+        manifest_filepath: ManifestPaths,
+        transcripts: _Transcripts,
         *,
+        sample_rate: int,
+        int_values: bool,
+        augmentor: AudioAugmentor | None,
+        max_duration: float | None,
+        min_duration: float | None,
+        max_utts: int | None,
         trim: bool,
-        bos_id: int | None,
-        eos_id: int | None,
         return_sample_id: bool,
+        skip_bad_lines: bool,
     ) -> None:
-        self.manifest = manifest
-        self.text_to_ids = text_to_ids
-        self.featurizer = featurizer
+        self.manifest = read_manifest(
+            manifest_filepath,
+            min_duration=min_duration,
+            max_duration=max_duration,
+            max_utts=max_utts,
+            skip_bad_lines=skip_bad_lines,
+        )
+        self.transcripts = transcripts
+        self.featurizer = WaveformFeaturizer(
+            sample_rate=sample_rate, int_values=int_values, augmentor=augmentor
+        )
         self.trim = trim
-        self.bos_id, self.eos_id = bos_id, eos_id
         self.return_sample_id = return_sample_id
 
     def tokens(self, index: int) -> list[int]:
-        ids = list(self.text_to_ids(self.manifest.text(index)) or [])
-        if self.bos_id is not None:
-            ids.insert(0, self.bos_id)
-        if self.eos_id is not None:
-            ids.append(self.eos_id)
+        bos_id, eos_id = self.transcripts.bos_id, self.transcripts.eos_id
+        ids = list(self.transcripts.text_to_ids(self.manifest.text(index)) or [])
+        if bos_id is not None:
+            ids.insert(0, bos_id)
+        if eos_id is not None:
+            ids.append(eos_id)
         return ids
 
     def item(self, index: int, source: str | io.BytesIO | None = None) -> Item:
@@ -132,133 +223,45 @@ class _Utterances:
         return (*item, torch.tensor(index)) if self.return_sample_id else item
 
 
-def _read(manifest_filepath: ManifestPaths, **filters: Any) -> ManifestEntries:
-    return read_manifest(
-        manifest_filepath,
-        min_duration=filters["min_duration"],
-        max_duration=filters["max_duration"],
-        max_utts=filters["max_utts"],
-        skip_bad_lines=filters["skip_bad_lines"],
-    )
+class _SpeechDataset:
+    """The surface map-style and tarred datasets share, over their :class:`_Utterances`.
 
+    Listed before nemo.core's ``Dataset``/``IterableDataset`` among the bases.
+    """
 
-def _char_parser(
-    labels: Sequence[str],
-    parser: str | CharParser,
-    unk_index: int,
-    blank_index: int,
-    normalize: bool,
-) -> CharParser:
-    if isinstance(parser, CharParser):
-        return parser
-    if not labels:
-        raise ValueError("a character dataset needs labels (the model's vocabulary)")
-    return make_parser(
-        labels=labels, name=parser, unk_id=unk_index, blank_id=blank_index, do_normalize=normalize
-    )
-
-
-def _warn_unknown_characters(
-    parser: CharParser, manifest: ManifestEntries, where: ManifestPaths, unk_index: int
-) -> None:
-    unknown = parser.unknown_characters(manifest.texts)
-    if not unknown:
-        return
-    fate = "are dropped" if unk_index == -1 else f"become unk_index {unk_index}"
-    logging.warning(
-        f"transcripts of {where} contain characters that are not labels: "
-        f"{''.join(sorted(unknown))!r}; they {fate} (NeMo's behaviour). Set "
-        "normalize_transcripts: true, or add them to labels"
-    )
-
-
-def _tokenizer_ids(tokenizer: Any, use_start_end_token: bool) -> tuple[TextToIds, Any, Any, int]:
-    """``(text_to_ids, bos_id, eos_id, pad_id)`` of a NeMo tokenizer or a SentencePiece model."""
-    if hasattr(tokenizer, "text_to_ids"):
-        text_to_ids = tokenizer.text_to_ids
-    elif hasattr(tokenizer, "encode_as_ids"):
-        text_to_ids = tokenizer.encode_as_ids
-    else:
-        raise TypeError(
-            f"{type(tokenizer).__name__} is not a tokenizer: it needs text_to_ids(text) (NeMo's "
-            "TokenizerSpec) or encode_as_ids(text) (a SentencePieceProcessor)"
-        )
-
-    def special(name: str) -> int | None:
-        value = getattr(tokenizer, name, None)
-        value = value() if callable(value) else value
-        return value if isinstance(value, int) and value >= 0 else None
-
-    bos = special("bos_id") if use_start_end_token else None
-    eos = special("eos_id") if use_start_end_token else None
-    pad = special("pad_id")
-    return text_to_ids, bos, eos, 0 if pad is None else pad
-
-
-class _AudioTextDataset(Dataset):
-    """Map-style: item ``i`` is manifest entry ``i``."""
-
-    def __init__(
-        self,
-        manifest_filepath: ManifestPaths,
-        text_to_ids: TextToIds,
-        sample_rate: int,
-        int_values: bool,
-        augmentor: AudioAugmentor | None,
-        max_duration: float | None,
-        min_duration: float | None,
-        max_utts: int | None,
-        trim: bool,
-        bos_id: int | None,
-        eos_id: int | None,
-        pad_id: int,
-        return_sample_id: bool,
-        skip_bad_lines: bool,
-    ) -> None:
-        manifest = _read(
-            manifest_filepath,
-            min_duration=min_duration,
-            max_duration=max_duration,
-            max_utts=max_utts,
-            skip_bad_lines=skip_bad_lines,
-        )
-        self._sample_rate = int(sample_rate)
-        self.pad_id = pad_id
-        self._utterances = _Utterances(
-            manifest,
-            text_to_ids,
-            WaveformFeaturizer(sample_rate=sample_rate, int_values=int_values, augmentor=augmentor),
-            trim=trim,
-            bos_id=bos_id,
-            eos_id=eos_id,
-            return_sample_id=return_sample_id,
-        )
+    def __init__(self, utterances: _Utterances) -> None:
+        self._utterances = utterances
+        self.pad_id = utterances.transcripts.pad_id
 
     @property
     def output_types(self) -> dict[str, NeuralType]:
-        return _output_types(self._sample_rate)
+        return _output_types(self._utterances.featurizer.sample_rate)
 
     @property
     def manifest(self) -> ManifestEntries:
         return self._utterances.manifest
 
     @property
-    def durations(self) -> Sequence[float]:
-        """Per-item durations in seconds, for duration-bucketed batching."""
-        return self._utterances.manifest.durations
-
-    @property
     def featurizer(self) -> WaveformFeaturizer:
         return self._utterances.featurizer
 
+    def _collate_fn(self, batch: list[Item]) -> tuple[torch.Tensor, ...]:
+        return speech_collate_fn(batch, self.pad_id)
+
+
+class _AudioTextDataset(_SpeechDataset, Dataset):
+    """Map-style: item ``i`` is manifest entry ``i``."""
+
+    @property
+    def durations(self) -> Sequence[float]:
+        """Per-item durations in seconds, for duration-bucketed batching."""
+        return self.manifest.durations
+
     def __len__(self) -> int:
-        return len(self._utterances.manifest)
+        return len(self.manifest)
 
     def __getitem__(self, index: int) -> Item:
         return self._utterances.item(index)
-
-    def _collate_fn(self, batch: list[Item]) -> tuple[torch.Tensor, ...]:
-        return speech_collate_fn(batch, self.pad_id)
 
 
 class AudioToCharDataset(_AudioTextDataset):
@@ -286,24 +289,31 @@ class AudioToCharDataset(_AudioTextDataset):
         skip_bad_lines: bool = False,
     ) -> None:
         self.labels = list(labels)
-        char_parser = _char_parser(labels, parser, unk_index, blank_index, normalize)
-        super().__init__(
-            manifest_filepath,
-            char_parser,
-            sample_rate,
-            int_values,
-            augmentor,
-            max_duration,
-            min_duration,
-            max_utts,
-            trim,
-            bos_id,
-            eos_id,
-            pad_id,
-            return_sample_id,
-            skip_bad_lines,
+        transcripts = _char_transcripts(
+            labels,
+            parser,
+            unk_index=unk_index,
+            blank_index=blank_index,
+            normalize=normalize,
+            bos_id=bos_id,
+            eos_id=eos_id,
+            pad_id=pad_id,
         )
-        _warn_unknown_characters(char_parser, self.manifest, manifest_filepath, unk_index)
+        utterances = _Utterances(
+            manifest_filepath,
+            transcripts,
+            sample_rate=sample_rate,
+            int_values=int_values,
+            augmentor=augmentor,
+            max_duration=max_duration,
+            min_duration=min_duration,
+            max_utts=max_utts,
+            trim=trim,
+            return_sample_id=return_sample_id,
+            skip_bad_lines=skip_bad_lines,
+        )
+        super().__init__(utterances)
+        _warn_unknown_characters(transcripts, self.manifest, manifest_filepath, unk_index)
 
 
 class AudioToBPEDataset(_AudioTextDataset):
@@ -328,27 +338,24 @@ class AudioToBPEDataset(_AudioTextDataset):
         return_sample_id: bool = False,
         skip_bad_lines: bool = False,
     ) -> None:
-        text_to_ids, bos, eos, pad = _tokenizer_ids(tokenizer, use_start_end_token)
         self.tokenizer = tokenizer
-        super().__init__(
+        utterances = _Utterances(
             manifest_filepath,
-            text_to_ids,
-            sample_rate,
-            int_values,
-            augmentor,
-            max_duration,
-            min_duration,
-            max_utts,
-            trim,
-            bos,
-            eos,
-            pad,
-            return_sample_id,
-            skip_bad_lines,
+            _bpe_transcripts(tokenizer, use_start_end_token),
+            sample_rate=sample_rate,
+            int_values=int_values,
+            augmentor=augmentor,
+            max_duration=max_duration,
+            min_duration=min_duration,
+            max_utts=max_utts,
+            trim=trim,
+            return_sample_id=return_sample_id,
+            skip_bad_lines=skip_bad_lines,
         )
+        super().__init__(utterances)
 
 
-class _TarredAudioTextDataset(IterableDataset):
+class _TarredAudioTextDataset(_SpeechDataset, IterableDataset):
     """Iterable: streams tar shards, joining members to manifest entries by file id.
 
     A member whose file id no (kept) manifest entry has is skipped; one audio file referenced by
@@ -360,65 +367,19 @@ class _TarredAudioTextDataset(IterableDataset):
     def __init__(
         self,
         audio_tar_filepaths: str | Sequence[str],
-        manifest_filepath: ManifestPaths,
-        text_to_ids: TextToIds,
-        sample_rate: int,
-        int_values: bool,
-        augmentor: AudioAugmentor | None,
+        utterances: _Utterances,
+        *,
         shuffle_n: int,
-        min_duration: float | None,
-        max_duration: float | None,
-        max_utts: int | None,
-        trim: bool,
-        bos_id: int | None,
-        eos_id: int | None,
-        pad_id: int,
         shard_strategy: str,
         global_rank: int,
         world_size: int,
-        return_sample_id: bool,
-        skip_bad_lines: bool,
     ) -> None:
+        super().__init__(utterances)
         self._all_shards = expand_sharded_filepaths(audio_tar_filepaths)
         self._shards = shards_for_rank(self._all_shards, shard_strategy, global_rank, world_size)
-        manifest = _read(
-            manifest_filepath,
-            min_duration=min_duration,
-            max_duration=max_duration,
-            max_utts=max_utts,
-            skip_bad_lines=skip_bad_lines,
-        )
-        # file id -> entry index, or a list of them for a file several entries share (an int
-        # per entry, not a list, keeps a million-entry index small).
-        self._by_file_id: dict[str, int | list[int]] = {}
-        for index in range(len(manifest)):
-            key = file_id(manifest.raw_audio_file(index))
-            known = self._by_file_id.setdefault(key, index)
-            if known != index:
-                self._by_file_id[key] = (
-                    [*known, index] if isinstance(known, list) else [known, index]
-                )
-        self._sample_rate = int(sample_rate)
-        self.pad_id = pad_id
+        self._by_file_id = _index_by_file_id(utterances.manifest)
         self.shuffle_n = int(shuffle_n or 0)
         self._epoch = 0
-        self._utterances = _Utterances(
-            manifest,
-            text_to_ids,
-            WaveformFeaturizer(sample_rate=sample_rate, int_values=int_values, augmentor=augmentor),
-            trim=trim,
-            bos_id=bos_id,
-            eos_id=eos_id,
-            return_sample_id=return_sample_id,
-        )
-
-    @property
-    def output_types(self) -> dict[str, NeuralType]:
-        return _output_types(self._sample_rate)
-
-    @property
-    def manifest(self) -> ManifestEntries:
-        return self._utterances.manifest
 
     @property
     def shards(self) -> list[str]:
@@ -454,8 +415,17 @@ class _TarredAudioTextDataset(IterableDataset):
                 for index in found:
                     yield index, data
 
-    def _collate_fn(self, batch: list[Item]) -> tuple[torch.Tensor, ...]:
-        return speech_collate_fn(batch, self.pad_id)
+
+def _index_by_file_id(manifest: ManifestEntries) -> dict[str, int | list[int]]:
+    """File id -> entry index, or a list of them for a file several entries share (an int per
+    entry, not a list, keeps a million-entry index small)."""
+    by_file_id: dict[str, int | list[int]] = {}
+    for index in range(len(manifest)):
+        key = file_id(manifest.raw_audio_file(index))
+        known = by_file_id.setdefault(key, index)
+        if known != index:
+            by_file_id[key] = [*known, index] if isinstance(known, list) else [known, index]
+    return by_file_id
 
 
 class TarredAudioToCharDataset(_TarredAudioTextDataset):
@@ -488,29 +458,38 @@ class TarredAudioToCharDataset(_TarredAudioTextDataset):
         skip_bad_lines: bool = False,
     ) -> None:
         self.labels = list(labels)
-        char_parser = _char_parser(labels, parser, unk_index, blank_index, normalize)
+        transcripts = _char_transcripts(
+            labels,
+            parser,
+            unk_index=unk_index,
+            blank_index=blank_index,
+            normalize=normalize,
+            bos_id=bos_id,
+            eos_id=eos_id,
+            pad_id=pad_id,
+        )
+        utterances = _Utterances(
+            manifest_filepath,
+            transcripts,
+            sample_rate=sample_rate,
+            int_values=int_values,
+            augmentor=augmentor,
+            max_duration=max_duration,
+            min_duration=min_duration,
+            max_utts=max_utts,
+            trim=trim,
+            return_sample_id=return_sample_id,
+            skip_bad_lines=skip_bad_lines,
+        )
         super().__init__(
             audio_tar_filepaths,
-            manifest_filepath,
-            char_parser,
-            sample_rate,
-            int_values,
-            augmentor,
-            shuffle_n,
-            min_duration,
-            max_duration,
-            max_utts,
-            trim,
-            bos_id,
-            eos_id,
-            pad_id,
-            shard_strategy,
-            global_rank,
-            world_size,
-            return_sample_id,
-            skip_bad_lines,
+            utterances,
+            shuffle_n=shuffle_n,
+            shard_strategy=shard_strategy,
+            global_rank=global_rank,
+            world_size=world_size,
         )
-        _warn_unknown_characters(char_parser, self.manifest, manifest_filepath, unk_index)
+        _warn_unknown_characters(transcripts, self.manifest, manifest_filepath, unk_index)
 
 
 class TarredAudioToBPEDataset(_TarredAudioTextDataset):
@@ -536,26 +515,25 @@ class TarredAudioToBPEDataset(_TarredAudioTextDataset):
         return_sample_id: bool = False,
         skip_bad_lines: bool = False,
     ) -> None:
-        text_to_ids, bos, eos, pad = _tokenizer_ids(tokenizer, use_start_end_token)
         self.tokenizer = tokenizer
+        utterances = _Utterances(
+            manifest_filepath,
+            _bpe_transcripts(tokenizer, use_start_end_token),
+            sample_rate=sample_rate,
+            int_values=int_values,
+            augmentor=augmentor,
+            max_duration=max_duration,
+            min_duration=min_duration,
+            max_utts=max_utts,
+            trim=trim,
+            return_sample_id=return_sample_id,
+            skip_bad_lines=skip_bad_lines,
+        )
         super().__init__(
             audio_tar_filepaths,
-            manifest_filepath,
-            text_to_ids,
-            sample_rate,
-            int_values,
-            augmentor,
-            shuffle_n,
-            min_duration,
-            max_duration,
-            max_utts,
-            trim,
-            bos,
-            eos,
-            pad,
-            shard_strategy,
-            global_rank,
-            world_size,
-            return_sample_id,
-            skip_bad_lines,
+            utterances,
+            shuffle_n=shuffle_n,
+            shard_strategy=shard_strategy,
+            global_rank=global_rank,
+            world_size=world_size,
         )

@@ -37,6 +37,7 @@ from nemo.collections.asr.data.audio_to_text import (
 )
 from nemo.collections.asr.data.samplers import DurationBucketingSampler
 from nemo.collections.asr.parts.preprocessing.perturb import AudioAugmentor, process_augmentations
+from nemo.collections.asr.parts.utils._config import to_plain
 from nemo.utils import logging
 
 __all__ = [
@@ -55,13 +56,13 @@ AnyDataset = (
 
 def _plain(config: Any) -> dict[str, Any]:
     """A mutable plain dict of a dataset config (dict or DictConfig)."""
-    from omegaconf import DictConfig, OmegaConf
-
-    if isinstance(config, DictConfig):
-        return OmegaConf.to_container(config, resolve=True)  # type: ignore[return-value]
-    if isinstance(config, Mapping):
-        return dict(config)
-    raise TypeError(f"a dataset config must be a mapping, got {type(config).__name__}")
+    plain = to_plain(config)
+    if not isinstance(plain, Mapping):
+        raise TypeError(
+            f"a dataset config (train_ds, validation_ds, test_ds) must be a mapping, got "
+            f"{type(config).__name__}"
+        )
+    return dict(plain)
 
 
 def _required(config: Mapping[str, Any], key: str, what: str) -> Any:
@@ -167,10 +168,24 @@ def get_tarred_bpe_dataset(
     augmentor: AudioAugmentor | None = None,
 ) -> TarredAudioToBPEDataset:
     if tokenizer is None:
-        raise ValueError("a tarred BPE dataset needs a tokenizer")
+        raise ValueError(
+            "a tarred BPE dataset needs a tokenizer: pass the model's (EncDecCTCModelBPE's "
+            "tokenizer), or use get_tarred_char_dataset for character labels"
+        )
     dataset = get_tarred_dataset(config, shuffle_n, global_rank, world_size, tokenizer, augmentor)
     assert isinstance(dataset, TarredAudioToBPEDataset)
     return dataset
+
+
+def _has_null_data(config: Mapping[str, Any], is_tarred: bool) -> bool:
+    """Whether the config sets its data paths to null: no loader, as in NeMo (a missing key is
+    an error, raised where the dataset is built)."""
+    keys = ("manifest_filepath", "tarred_audio_filepaths") if is_tarred else ("manifest_filepath",)
+    for key in keys:
+        if key in config and config[key] is None:
+            logging.warning(f"no dataset: '{key}' is null in the dataset config {config}")
+            return True
+    return False
 
 
 def get_audio_to_text_dataloader(
@@ -188,12 +203,8 @@ def get_audio_to_text_dataloader(
     """
     config = _plain(config)
     is_tarred = bool(config.get("is_tarred", False))
-    for key in (
-        ("manifest_filepath", "tarred_audio_filepaths") if is_tarred else ("manifest_filepath",)
-    ):
-        if key in config and config[key] is None:  # a missing key is an error, below
-            logging.warning(f"no dataset: '{key}' is null in the dataset config {config}")
-            return None
+    if _has_null_data(config, is_tarred):
+        return None
     if config.get("use_dali"):
         raise ValueError("use_dali: true is not supported; remove it from the dataset config")
     if labels is not None:
@@ -228,7 +239,7 @@ def get_audio_to_text_dataloader(
                 rank=global_rank,
                 seed=int(config.get("bucketing_seed", 0)),
             )
-            shuffle = False
+            shuffle = False  # the sampler shuffles
     return torch.utils.data.DataLoader(
         dataset,
         batch_size=batch_size,

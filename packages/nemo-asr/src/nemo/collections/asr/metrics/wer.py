@@ -18,9 +18,17 @@ def _units(text: str, use_cer: bool) -> list[str]:
     return list(text) if use_cer else text.split()
 
 
-def _errors_and_length(hypothesis: str, reference: str, use_cer: bool) -> tuple[int, int]:
-    ref_units = _units(reference, use_cer)
-    return edit_distance(_units(hypothesis, use_cer), ref_units), len(ref_units)
+def _errors_and_words(
+    hypotheses: Sequence[str], references: Sequence[str], use_cer: bool
+) -> tuple[int, int]:
+    """Σ edit distance and Σ reference length, over words (or characters with ``use_cer``)."""
+    errors = 0
+    words = 0
+    for hypothesis, reference in zip(hypotheses, references, strict=True):
+        ref_units = _units(reference, use_cer)
+        errors += edit_distance(_units(hypothesis, use_cer), ref_units)
+        words += len(ref_units)
+    return errors, words
 
 
 def word_error_rate(
@@ -35,12 +43,7 @@ def word_error_rate(
             "word_error_rate needs one hypothesis per reference, got "
             f"{len(hypotheses)} hypotheses and {len(references)} references"
         )
-    scores = 0
-    words = 0
-    for hypothesis, reference in zip(hypotheses, references, strict=True):
-        errors, length = _errors_and_length(hypothesis, reference, use_cer)
-        scores += errors
-        words += length
+    scores, words = _errors_and_words(hypotheses, references, use_cer)
     return scores / words if words else float("inf")
 
 
@@ -103,12 +106,8 @@ class WER(Metric):
         if self.log_prediction and references:
             logging.info(f"reference:{references[0]}")
             logging.info(f"predicted:{hypotheses[0].text}")
-        scores = 0
-        words = 0
-        for hypothesis, reference in zip(hypotheses, references, strict=True):
-            errors, length = _errors_and_length(hypothesis.text or "", reference, self.use_cer)
-            scores += errors
-            words += length
+        texts = [hypothesis.text or "" for hypothesis in hypotheses]
+        scores, words = _errors_and_words(texts, references, self.use_cer)
         self.scores = torch.tensor(scores, device=self.scores.device, dtype=self.scores.dtype)
         self.words = torch.tensor(words, device=self.words.device, dtype=self.words.dtype)
 

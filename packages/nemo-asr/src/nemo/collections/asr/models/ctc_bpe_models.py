@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf, open_dict
+from omegaconf import DictConfig, open_dict
 
 from nemo.collections.asr.models.ctc_models import _USED_KEYS, EncDecCTCModel
 from nemo.collections.asr.parts.submodules.ctc_decoding import AbstractCTCDecoding, CTCBPEDecoding
+from nemo.collections.asr.parts.utils._config import to_plain
 from nemo.collections.asr.tokenizers import SentencePieceTokenizer
 from nemo.utils import logging
 
@@ -69,8 +70,7 @@ class EncDecCTCModelBPE(EncDecCTCModel):
         of ``dir`` (a restored model has ``nemo:`` members there). ``vocab.txt`` and
         ``tokenizer.vocab`` are optional, as in NeMo.
         """
-        config = OmegaConf.to_container(tokenizer_cfg, resolve=True)
-        assert isinstance(config, dict)
+        config = to_plain(tokenizer_cfg)
         kind = str(config.get("type", "")).lower()
         if kind != "bpe":
             raise ValueError(

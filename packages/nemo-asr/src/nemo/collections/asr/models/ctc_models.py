@@ -81,20 +81,7 @@ class EncDecCTCModel(ASRModel):
         self._warn_unused_keys()
         self.preprocessor = self.from_config_dict(self._cfg.preprocessor)
         self.encoder = self.from_config_dict(self._cfg.encoder)
-        vocabulary = self._model_vocabulary()
-        with open_dict(self._cfg):
-            decoder_cfg = self._cfg.decoder
-            if not decoder_cfg.get("feat_in"):
-                decoder_cfg.feat_in = getattr(self.encoder, "_feat_out", None)
-            if not decoder_cfg.get("feat_in"):
-                raise ValueError(
-                    "decoder.feat_in is not set and the encoder does not tell its output size: "
-                    "set decoder.feat_in to the encoder's output channels"
-                )
-            if vocabulary is not None:
-                decoder_cfg.vocabulary = ListConfig(list(vocabulary))
-            if decoder_cfg.get("num_classes", 0) < 1 and decoder_cfg.get("vocabulary"):
-                decoder_cfg.num_classes = len(decoder_cfg.vocabulary)
+        self._complete_decoder_config()
         self.decoder = self.from_config_dict(self._cfg.decoder)
         self.loss = self._make_loss()
         spec_augment = self._cfg.get("spec_augment")
@@ -102,10 +89,8 @@ class EncDecCTCModel(ASRModel):
             None if spec_augment is None else self.from_config_dict(spec_augment)
         )
         self.decoding = self._make_decoding(self._cfg.get("decoding"))
-        self.wer = WER(
-            decoding=self.decoding,
+        self.wer = self._make_wer(
             use_cer=self._cfg.get("use_cer", False),
-            dist_sync_on_step=True,
             log_prediction=self._cfg.get("log_prediction", False),
         )
         self.cfg = self._cfg  # the decoder section was completed: refresh the saved hparams
@@ -152,6 +137,32 @@ class EncDecCTCModel(ASRModel):
                 type(self).__name__,
                 ", ".join(unused),
             )
+
+    def _complete_decoder_config(self) -> None:
+        """Fill in what the decoder section may leave out: ``feat_in`` (the encoder's output
+        size), ``vocabulary`` (see :meth:`_model_vocabulary`) and ``num_classes``."""
+        vocabulary = self._model_vocabulary()
+        with open_dict(self._cfg):
+            decoder_cfg = self._cfg.decoder
+            if not decoder_cfg.get("feat_in"):
+                decoder_cfg.feat_in = getattr(self.encoder, "_feat_out", None)
+            if not decoder_cfg.get("feat_in"):
+                raise ValueError(
+                    "decoder.feat_in is not set and the encoder does not tell its output size: "
+                    "set decoder.feat_in to the encoder's output channels"
+                )
+            if vocabulary is not None:
+                decoder_cfg.vocabulary = ListConfig(list(vocabulary))
+            if decoder_cfg.get("num_classes", 0) < 1 and decoder_cfg.get("vocabulary"):
+                decoder_cfg.num_classes = len(decoder_cfg.vocabulary)
+
+    def _make_wer(self, *, use_cer: bool, log_prediction: bool) -> WER:
+        return WER(
+            decoding=self.decoding,
+            use_cer=use_cer,
+            dist_sync_on_step=True,
+            log_prediction=log_prediction,
+        )
 
     def _make_loss(self) -> CTCLoss:
         return CTCLoss(
@@ -336,12 +347,7 @@ class EncDecCTCModel(ASRModel):
         if decoding_cfg is None:
             decoding_cfg = self._cfg.get("decoding")
         self.decoding = self._make_decoding(decoding_cfg)
-        self.wer = WER(
-            decoding=self.decoding,
-            use_cer=self.wer.use_cer,
-            dist_sync_on_step=True,
-            log_prediction=self.wer.log_prediction,
-        )
+        self.wer = self._make_wer(use_cer=self.wer.use_cer, log_prediction=self.wer.log_prediction)
         with open_dict(self._cfg):
             self._cfg.decoder = decoder_cfg
             if decoding_cfg is not None:
@@ -350,28 +356,24 @@ class EncDecCTCModel(ASRModel):
     # -- data -----------------------------------------------------------------------------------
 
     def setup_training_data(self, train_data_config: DictConfig | dict[str, Any]) -> None:
-        config = _as_dictconfig(train_data_config)
-        if "shuffle" not in config:
-            with open_dict(config):
-                config.shuffle = True
-        self._update_dataset_config("train", config)
-        self._train_dl = self._setup_dataloader_from_config(config)
+        self._train_dl = self._setup_split("train", train_data_config, shuffle=True)
 
     def setup_validation_data(self, val_data_config: DictConfig | dict[str, Any]) -> None:
-        config = _as_dictconfig(val_data_config)
-        if "shuffle" not in config:
-            with open_dict(config):
-                config.shuffle = False
-        self._update_dataset_config("validation", config)
-        self._validation_dl = self._setup_dataloader_from_config(config)
+        self._validation_dl = self._setup_split("validation", val_data_config, shuffle=False)
 
     def setup_test_data(self, test_data_config: DictConfig | dict[str, Any]) -> None:
-        config = _as_dictconfig(test_data_config)
+        self._test_dl = self._setup_split("test", test_data_config, shuffle=False)
+
+    def _setup_split(
+        self, split: str, data_config: DictConfig | dict[str, Any], *, shuffle: bool
+    ) -> Any:
+        """The loader of one split; ``shuffle`` is the default when the config does not say."""
+        config = _as_dictconfig(data_config)
         if "shuffle" not in config:
             with open_dict(config):
-                config.shuffle = False
-        self._update_dataset_config("test", config)
-        self._test_dl = self._setup_dataloader_from_config(config)
+                config.shuffle = shuffle
+        self._update_dataset_config(split, config)
+        return self._setup_dataloader_from_config(config)
 
     def _setup_dataloader_from_config(self, config: DictConfig) -> Any:
         """The data set's loader (None, with a warning, when its manifest_filepath is null)."""
@@ -388,36 +390,31 @@ class EncDecCTCModel(ASRModel):
     # -- steps ----------------------------------------------------------------------------------
 
     def training_step(self, batch: Any, batch_idx: int) -> dict[str, Any]:
-        signal, signal_len, transcript, transcript_len = batch
-        log_probs, encoded_len, _ = self.forward(
-            input_signal=signal, input_signal_length=signal_len
-        )
-        loss = self.loss(
-            log_probs=log_probs,
-            targets=transcript,
-            input_lengths=encoded_len,
-            target_lengths=transcript_len,
-        )
+        loss, scored = self._forward_loss(batch)
         logs: dict[str, Any] = {"train_loss": loss.detach()}
         optimizers = self._trainer.optimizers if self._trainer is not None else []
         if optimizers:
             logs["learning_rate"] = float(optimizers[0].param_groups[0]["lr"])
         every = self._trainer.log_every_n_steps if self._trainer is not None else 1
         if (batch_idx + 1) % max(1, every) == 0:
-            self.wer.update(
-                predictions=log_probs,
-                predictions_lengths=encoded_len,
-                targets=transcript,
-                targets_lengths=transcript_len,
-            )
-            wer, _, _ = self.wer.compute()
-            self.wer.reset()
+            wer, _, _ = self._batch_wer(*scored)
             logs["training_batch_wer"] = wer
         return {"loss": loss, "log": logs}
 
     def validation_step(
         self, batch: Any, batch_idx: int, dataloader_idx: int = 0
     ) -> dict[str, Any]:
+        loss, scored = self._forward_loss(batch)
+        wer, errors, words = self._batch_wer(*scored)
+        return {"val_loss": loss, "val_wer_num": errors, "val_wer_denom": words, "val_wer": wer}
+
+    def test_step(self, batch: Any, batch_idx: int, dataloader_idx: int = 0) -> dict[str, Any]:
+        logs = self.validation_step(batch, batch_idx, dataloader_idx)
+        return {name.replace("val_", "test_", 1): value for name, value in logs.items()}
+
+    def _forward_loss(self, batch: Any) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+        """The CTC loss of a batch, and ``(log_probs, encoded_len, transcript, transcript_len)``
+        for :meth:`_batch_wer`."""
         signal, signal_len, transcript, transcript_len = batch
         log_probs, encoded_len, _ = self.forward(
             input_signal=signal, input_signal_length=signal_len
@@ -428,19 +425,25 @@ class EncDecCTCModel(ASRModel):
             input_lengths=encoded_len,
             target_lengths=transcript_len,
         )
+        return loss, (log_probs, encoded_len, transcript, transcript_len)
+
+    def _batch_wer(
+        self,
+        log_probs: torch.Tensor,
+        encoded_len: torch.Tensor,
+        transcript: torch.Tensor,
+        transcript_len: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(wer, word errors, reference words)`` of this batch alone."""
         self.wer.update(
             predictions=log_probs,
             predictions_lengths=encoded_len,
             targets=transcript,
             targets_lengths=transcript_len,
         )
-        wer, errors, words = self.wer.compute()
+        result = self.wer.compute()
         self.wer.reset()
-        return {"val_loss": loss, "val_wer_num": errors, "val_wer_denom": words, "val_wer": wer}
-
-    def test_step(self, batch: Any, batch_idx: int, dataloader_idx: int = 0) -> dict[str, Any]:
-        logs = self.validation_step(batch, batch_idx, dataloader_idx)
-        return {name.replace("val_", "test_", 1): value for name, value in logs.items()}
+        return result
 
 
 def _as_dictconfig(config: DictConfig | dict[str, Any]) -> DictConfig:

@@ -15,6 +15,7 @@ from torch import nn
 
 from nemo.collections.asr.parts.submodules._jasper_stack import build_jasper_stack, make_activation
 from nemo.collections.asr.parts.submodules.jasper import init_weights
+from nemo.collections.asr.parts.utils._config import to_plain
 from nemo.core.classes import NeuralModule, typecheck
 from nemo.core.neural_types import (
     AcousticEncodedRepresentation,
@@ -25,15 +26,6 @@ from nemo.core.neural_types import (
 )
 
 __all__ = ["ConvASRDecoder", "ConvASREncoder"]
-
-
-def _as_plain(value: Any) -> Any:
-    """OmegaConf containers as plain lists/dicts (block configs are read many times)."""
-    from omegaconf import DictConfig, ListConfig, OmegaConf
-
-    if isinstance(value, DictConfig | ListConfig):
-        return OmegaConf.to_container(value, resolve=True)
-    return value
 
 
 class ConvASREncoder(NeuralModule):
@@ -62,7 +54,7 @@ class ConvASREncoder(NeuralModule):
                 "quantize=True needs NVIDIA's pytorch-quantization, which this implementation "
                 "does not support; set encoder.quantize to false"
             )
-        blocks = _as_plain(jasper)
+        blocks = to_plain(jasper)
         act = make_activation(activation)
         if hasattr(act, "inplace"):
             act.inplace = True  # as NeMo: the activation always follows a fresh tensor
@@ -130,7 +122,7 @@ class ConvASRDecoder(NeuralModule):
         add_blank: bool = True,
     ) -> None:
         super().__init__()
-        vocab = None if vocabulary is None else list(_as_plain(vocabulary))
+        vocab = None if vocabulary is None else list(to_plain(vocabulary))
         if num_classes < 1:
             if vocab is None:
                 raise ValueError(

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from nemo.collections.asr.parts.preprocessing.mel import mel_filterbank
+from nemo.collections.asr.parts.utils._frames import valid_frames
 
 __all__ = ["CONSTANT", "FilterbankFeatures", "normalize_batch", "splice_frames"]
 
@@ -31,11 +32,6 @@ _WINDOWS: dict[str, Callable[..., torch.Tensor] | None] = {
 }
 
 NormalizeType = str | Mapping[str, Sequence[float]] | None
-
-
-def _valid_frames(seq_len: torch.Tensor, max_time: int) -> torch.Tensor:
-    """(B, T) boolean mask of the frames inside each utterance."""
-    return torch.arange(max_time, device=seq_len.device)[None, :] < seq_len[:, None]
 
 
 def normalize_batch(
@@ -66,7 +62,7 @@ def normalize_batch(
             "normalize_batch received an utterance of one frame, whose std is undefined: give "
             "the preprocessor at least two hops of audio per utterance, or set normalize=None"
         )
-    valid = _valid_frames(seq_len, x.shape[-1]).unsqueeze(1)  # (B, 1, T)
+    valid = valid_frames(seq_len, x.shape[-1]).unsqueeze(1)  # (B, 1, T)
     if normalize_type == "per_feature":
         count = seq_len.to(x.dtype).unsqueeze(1)  # (B, 1)
         mean = torch.where(valid, x, 0.0).sum(dim=2) / count
@@ -127,29 +123,17 @@ class FilterbankFeatures(nn.Module):
         mel_norm: str | None = "slaney",
     ) -> None:
         super().__init__()
-        _check_positive_int("n_window_size", n_window_size)
-        _check_positive_int("n_window_stride", n_window_stride)
-        if exact_pad and n_window_stride % 2 == 1:
-            raise NotImplementedError(
-                f"exact_pad needs an even hop length, got n_window_stride={n_window_stride}"
-            )
-        if window not in _WINDOWS:
-            raise ValueError(f"unknown window {window!r}; choose one of {', '.join(_WINDOWS)}")
-        if log_zero_guard_type not in ("add", "clamp"):
-            raise ValueError(
-                f"log_zero_guard_type must be 'add' or 'clamp', got {log_zero_guard_type!r}"
-            )
-        if isinstance(log_zero_guard_value, str) and log_zero_guard_value not in ("tiny", "eps"):
-            raise ValueError(
-                "log_zero_guard_value must be a number, 'tiny' or 'eps'; got "
-                f"{log_zero_guard_value!r}"
-            )
-        if not (pad_to == "max" or (isinstance(pad_to, int) and pad_to >= 0)):
-            raise ValueError(f"pad_to must be an int >= 0 or 'max', got {pad_to!r}")
-        if frame_splicing < 1:
-            raise ValueError(f"frame_splicing must be >= 1, got {frame_splicing}")
-        if normalize is not None:
-            normalize_batch(torch.zeros(1, 1, 2), torch.tensor([2]), normalize)  # validates
+        _check_arguments(
+            n_window_size=n_window_size,
+            n_window_stride=n_window_stride,
+            exact_pad=exact_pad,
+            window=window,
+            log_zero_guard_type=log_zero_guard_type,
+            log_zero_guard_value=log_zero_guard_value,
+            pad_to=pad_to,
+            frame_splicing=frame_splicing,
+            normalize=normalize,
+        )
 
         self.sample_rate = sample_rate
         self.win_length = n_window_size
@@ -234,7 +218,7 @@ class FilterbankFeatures(nn.Module):
         if self.training and self.dither > 0:
             x = x + self.dither * torch.randn_like(x)
         if self.preemph is not None:
-            inside = torch.arange(x.shape[1], device=x.device)[None, :] < samples[:, None]
+            inside = valid_frames(samples, x.shape[1])
             x = torch.cat((x[:, :1], x[:, 1:] - self.preemph * x[:, :-1]), dim=1)
             x = x.masked_fill(~inside, 0.0)
 
@@ -262,7 +246,7 @@ class FilterbankFeatures(nn.Module):
         if self.normalize:
             x, _, _ = normalize_batch(x, seq_len, normalize_type=self.normalize)
 
-        outside = ~_valid_frames(seq_len, x.shape[-1])
+        outside = ~valid_frames(seq_len, x.shape[-1])
         x = x.masked_fill(outside.unsqueeze(1), self.pad_value)
         if self.pad_to == "max":
             x = nn.functional.pad(x, (0, self.max_length - x.shape[-1]), value=self.pad_value)
@@ -279,6 +263,45 @@ class FilterbankFeatures(nn.Module):
             if self._rng.random() < self.nb_augmentation_prob:
                 x[idx, self._nb_max_fft_bin :, :] = 0.0
         return x
+
+
+def _check_arguments(
+    *,
+    n_window_size: int,
+    n_window_stride: int,
+    exact_pad: bool,
+    window: str,
+    log_zero_guard_type: str,
+    log_zero_guard_value: float | str,
+    pad_to: int | str,
+    frame_splicing: int,
+    normalize: NormalizeType,
+) -> None:
+    """Refuse the arguments :class:`FilterbankFeatures` cannot compute with, before any work."""
+    _check_positive_int("n_window_size", n_window_size)
+    _check_positive_int("n_window_stride", n_window_stride)
+    if exact_pad and n_window_stride % 2 == 1:
+        raise NotImplementedError(
+            f"exact_pad needs an even hop length, got n_window_stride={n_window_stride}: make "
+            "the preprocessor's window_stride (or n_window_stride) even in samples, or set "
+            "exact_pad: false"
+        )
+    if window not in _WINDOWS:
+        raise ValueError(f"unknown window {window!r}; choose one of {', '.join(_WINDOWS)}")
+    if log_zero_guard_type not in ("add", "clamp"):
+        raise ValueError(
+            f"log_zero_guard_type must be 'add' or 'clamp', got {log_zero_guard_type!r}"
+        )
+    if isinstance(log_zero_guard_value, str) and log_zero_guard_value not in ("tiny", "eps"):
+        raise ValueError(
+            f"log_zero_guard_value must be a number, 'tiny' or 'eps'; got {log_zero_guard_value!r}"
+        )
+    if not (pad_to == "max" or (isinstance(pad_to, int) and pad_to >= 0)):
+        raise ValueError(f"pad_to must be an int >= 0 or 'max', got {pad_to!r}")
+    if frame_splicing < 1:
+        raise ValueError(f"frame_splicing must be >= 1, got {frame_splicing}")
+    if normalize is not None:
+        normalize_batch(torch.zeros(1, 1, 2), torch.tensor([2]), normalize)  # validates
 
 
 def _check_positive_int(name: str, value: Any) -> None:

@@ -33,6 +33,7 @@ import torch
 from nemo.collections.asr.parts.preprocessing.manifest import ManifestEntries, read_manifest
 from nemo.collections.asr.parts.preprocessing.resample import resample, speed_ratio
 from nemo.collections.asr.parts.preprocessing.segment import AudioSegment
+from nemo.collections.asr.parts.utils._config import to_plain
 
 __all__ = [
     "AudioAugmentor",
@@ -72,11 +73,18 @@ class Perturbation(ABC):
         return torch.Generator().manual_seed(self._rng.getrandbits(63))
 
 
-def _check_range(low: float, high: float, what: str, minimum: float | None = None) -> None:
+def _range(
+    low_name: str, low: float, high_name: str, high: float, *, above: float | None = None
+) -> tuple[float, float]:
+    """``(low, high)`` as floats, once checked to be a range (with ``low > above``)."""
     if low > high:
-        raise ValueError(f"{what}: the minimum ({low}) is larger than the maximum ({high})")
-    if minimum is not None and low <= minimum:
-        raise ValueError(f"{what}: the minimum ({low}) must be > {minimum}")
+        raise ValueError(
+            f"{low_name}={low} is larger than {high_name}={high}: the minimum must not exceed "
+            "the maximum"
+        )
+    if above is not None and low <= above:
+        raise ValueError(f"{low_name} must be > {above}, got {low}")
+    return float(low), float(high)
 
 
 class SpeedPerturbation(Perturbation):
@@ -100,8 +108,9 @@ class SpeedPerturbation(Perturbation):
     ) -> None:
         super().__init__(rng)
         del sr, resample_type
-        _check_range(min_speed_rate, max_speed_rate, "speed perturbation rates", minimum=0.0)
-        self._min, self._max = float(min_speed_rate), float(max_speed_rate)
+        self._min, self._max = _range(
+            "min_speed_rate", min_speed_rate, "max_speed_rate", max_speed_rate, above=0.0
+        )
         self._rates = (
             [
                 self._min + (self._max - self._min) * i / max(num_rates - 1, 1)
@@ -135,8 +144,9 @@ class GainPerturbation(Perturbation):
         rng: random.Random | int | None = None,
     ) -> None:
         super().__init__(rng)
-        _check_range(min_gain_dbfs, max_gain_dbfs, "gain perturbation")
-        self._min, self._max = float(min_gain_dbfs), float(max_gain_dbfs)
+        self._min, self._max = _range(
+            "min_gain_dbfs", min_gain_dbfs, "max_gain_dbfs", max_gain_dbfs
+        )
 
     def perturb(self, data: AudioSegment) -> None:
         data.gain_db(self._rng.uniform(self._min, self._max))
@@ -156,8 +166,7 @@ class ShiftPerturbation(Perturbation):
         rng: random.Random | int | None = None,
     ) -> None:
         super().__init__(rng)
-        _check_range(min_shift_ms, max_shift_ms, "shift perturbation")
-        self._min, self._max = float(min_shift_ms), float(max_shift_ms)
+        self._min, self._max = _range("min_shift_ms", min_shift_ms, "max_shift_ms", max_shift_ms)
 
     def perturb(self, data: AudioSegment) -> None:
         shift_ms = self._rng.uniform(self._min, self._max)
@@ -191,11 +200,13 @@ class WhiteNoisePerturbation(Perturbation):
         super().__init__(rng)
         if (min_snr_db is None) != (max_snr_db is None):
             raise ValueError("white noise: give both min_snr_db and max_snr_db, or neither")
-        self._snr = None if min_snr_db is None else (float(min_snr_db), float(max_snr_db))  # type: ignore[arg-type]
-        if self._snr is not None:
-            _check_range(*self._snr, "white noise SNR")
-        _check_range(min_level, max_level, "white noise level")
-        self._min_level, self._max_level = int(min_level), int(max_level)
+        self._snr = (
+            None
+            if min_snr_db is None or max_snr_db is None
+            else _range("min_snr_db", min_snr_db, "max_snr_db", max_snr_db)
+        )
+        _range("min_level", min_level, "max_level", max_level)
+        self._min_level, self._max_level = int(min_level), int(max_level)  # NeMo's integer dBFS
 
     def perturb(self, data: AudioSegment) -> None:
         if self._snr is not None:
@@ -234,9 +245,8 @@ class NoisePerturbation(Perturbation):
         rng: random.Random | int | None = None,
     ) -> None:
         super().__init__(rng)
-        _check_range(min_snr_db, max_snr_db, "noise SNR")
+        self._min, self._max = _range("min_snr_db", min_snr_db, "max_snr_db", max_snr_db)
         self._noises = _noise_manifest(manifest_path, "noise")
-        self._min, self._max = float(min_snr_db), float(max_snr_db)
         self._max_gain_db = float(max_gain_db)
 
     def perturb(self, data: AudioSegment) -> None:
@@ -418,12 +428,9 @@ def process_augmentations(augmenter: Any, seed: int | None = None) -> AudioAugme
 
 
 def _plain_mapping(augmenter: Any) -> dict[str, Any]:
-    from omegaconf import DictConfig, OmegaConf
-
-    if isinstance(augmenter, DictConfig):
-        return OmegaConf.to_container(augmenter, resolve=True)  # type: ignore[return-value]
-    if isinstance(augmenter, Mapping):
-        return copy.deepcopy(dict(augmenter))
+    plain = to_plain(augmenter)
+    if isinstance(plain, Mapping):
+        return copy.deepcopy(dict(plain))
     raise ValueError(
         f"cannot build an augmentor from {type(augmenter).__name__}: give a mapping of "
         "perturbation name -> {prob: ..., ...} or an AudioAugmentor"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from nemo.collections.asr.parts.utils._frames import valid_frames
+
 __all__ = ["GroupShuffle", "MaskedConv1d", "get_asymmetric_padding", "get_same_padding"]
 
 Padding = int | tuple[int, int]
@@ -30,10 +32,6 @@ def get_asymmetric_padding(
     if dilation > 1:
         return (dilation * kernel_size - 1 - dilation * future_context, dilation * future_context)
     return (kernel_size - 1 - future_context, future_context)
-
-
-def _time_mask(lengths: torch.Tensor, max_len: int) -> torch.Tensor:
-    return torch.arange(max_len, device=lengths.device)[None, :] < lengths[:, None]
 
 
 class MaskedConv1d(nn.Module):
@@ -99,7 +97,7 @@ class MaskedConv1d(nn.Module):
 
     def forward(self, x: torch.Tensor, lens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         if self.use_mask:
-            x = x * _time_mask(lens, x.shape[2]).unsqueeze(1).to(x.dtype)
+            x = x * valid_frames(lens, x.shape[2]).unsqueeze(1).to(x.dtype)
         lens = self.get_seq_len(lens)
         if self.pad_layer is not None:
             x = self.pad_layer(x)

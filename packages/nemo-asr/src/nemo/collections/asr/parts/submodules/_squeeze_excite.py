@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from nemo.collections.asr.parts.utils._frames import valid_frames
+
 __all__ = ["SqueezeExcite"]
 
 
@@ -46,8 +48,7 @@ class SqueezeExcite(nn.Module):
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         dtype = x.dtype
         with torch.autocast(x.device.type, enabled=False):
-            valid = torch.arange(x.shape[-1], device=x.device)[None, :] < lengths[:, None]
-            valid = valid.unsqueeze(1)  # (B, 1, T)
+            valid = valid_frames(lengths, x.shape[-1]).unsqueeze(1)  # (B, 1, T)
             x = x.float().masked_fill(~valid, 0.0)
             pooled = self._pool(x, valid)  # (B, C, 1)
             gate = self.fc(pooled.transpose(1, -1)).transpose(1, -1)

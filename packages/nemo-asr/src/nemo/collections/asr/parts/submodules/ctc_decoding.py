@@ -16,6 +16,7 @@ from typing import Any
 
 import torch
 
+from nemo.collections.asr.parts.utils._config import to_plain
 from nemo.collections.asr.parts.utils.rnnt_utils import Hypothesis
 from nemo.utils import logging
 
@@ -59,16 +60,6 @@ def ctc_greedy_decode(
     return [token for token, _, _ in ctc_greedy_offsets(frame_ids, blank, fold_consecutive)]
 
 
-def _decoding_config(decoding_cfg: Mapping[str, Any] | None) -> dict[str, Any]:
-    if decoding_cfg is None:
-        return {}
-    from omegaconf import DictConfig, OmegaConf
-
-    if isinstance(decoding_cfg, DictConfig):
-        return dict(OmegaConf.to_container(decoding_cfg, resolve=True))  # type: ignore[arg-type]
-    return dict(decoding_cfg)
-
-
 class AbstractCTCDecoding(ABC):
     """Greedy CTC decoding shared by character and subword models.
 
@@ -80,7 +71,7 @@ class AbstractCTCDecoding(ABC):
     """
 
     def __init__(self, decoding_cfg: Mapping[str, Any] | None, blank_id: int) -> None:
-        cfg = _decoding_config(decoding_cfg)
+        cfg: dict[str, Any] = {} if decoding_cfg is None else dict(to_plain(decoding_cfg))
         strategy = cfg.get("strategy") or "greedy_batch"
         if strategy not in _GREEDY_STRATEGIES:
             logging.warning(

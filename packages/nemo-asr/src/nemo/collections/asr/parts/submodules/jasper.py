@@ -8,7 +8,7 @@ by key: e.g. ``encoder.0.mconv.0.conv.weight`` (depthwise), ``mconv.1`` (pointwi
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import torch
 from torch import nn
@@ -109,6 +109,18 @@ def _norm_layer(normalization: str, channels: int, norm_groups: int) -> nn.Modul
     return nn.GroupNorm(num_groups=groups, num_channels=channels)
 
 
+def _apply_layers(
+    layers: Iterable[nn.Module], x: torch.Tensor, lengths: torch.Tensor | None
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Run ``x`` through ``layers``; the length-aware ones also take and update ``lengths``."""
+    for layer in layers:
+        if isinstance(layer, MaskedConv1d | SqueezeExcite):
+            x, lengths = layer(x, lengths)
+        else:
+            x = layer(x)
+    return x, lengths
+
+
 class JasperBlock(nn.Module):
     """``repeat`` x [conv, norm, activation, dropout] with an optional residual and SE.
 
@@ -195,13 +207,11 @@ class JasperBlock(nn.Module):
             )
         self.mconv = nn.ModuleList(mconv)
 
-        self.dense_residual = residual
+        # Dense residuals take every earlier block's output; a plain residual takes the input.
+        self.dense_residual = residual and bool(residual_panes)
         self.res: nn.ModuleList | None = None
         if residual:
-            panes = list(residual_panes)
-            if not panes:
-                panes = [inplanes]
-                self.dense_residual = False
+            panes = list(residual_panes) or [inplanes]
             res_stride = stride[0] if residual_mode == "stride_add" else 1
             self.res = nn.ModuleList(
                 nn.ModuleList(
@@ -229,30 +239,17 @@ class JasperBlock(nn.Module):
         groups: int,
         heads: int = -1,
     ) -> nn.Module:
+        shape = {"stride": stride, "dilation": dilation, "padding": padding, "groups": groups}
         if self.conv_mask:
             return MaskedConv1d(
-                in_channels,
-                out_channels,
-                kernel_size,
-                stride=stride,
-                dilation=dilation,
-                padding=padding,
-                groups=groups,
-                heads=heads,
-                use_mask=True,
+                in_channels, out_channels, kernel_size, heads=heads, use_mask=True, **shape
             )
         if not isinstance(padding, int):
-            raise ValueError("future_context (asymmetric padding) needs conv_mask=True")
-        return nn.Conv1d(
-            in_channels,
-            out_channels,
-            kernel_size,
-            stride=stride,
-            dilation=dilation,
-            padding=padding,
-            groups=groups,
-            bias=False,
-        )
+            raise ValueError(
+                "a Jasper block with future_context (asymmetric padding) needs masked "
+                "convolutions: set conv_mask: true in the encoder config, or remove future_context"
+            )
+        return nn.Conv1d(in_channels, out_channels, kernel_size, bias=False, **shape)
 
     def _conv_bn(
         self,
@@ -297,21 +294,10 @@ class JasperBlock(nn.Module):
         self, input_: tuple[list[torch.Tensor], torch.Tensor | None]
     ) -> tuple[list[torch.Tensor], torch.Tensor | None]:
         xs, lens_orig = input_
-        out = xs[-1]
-        lens = lens_orig
-        for layer in self.mconv:
-            if isinstance(layer, MaskedConv1d | SqueezeExcite):
-                out, lens = layer(out, lens)
-            else:
-                out = layer(out)
+        out, lens = _apply_layers(self.mconv, xs[-1], lens_orig)
         if self.res is not None:
             for i, branch in enumerate(self.res):
-                res_out = xs[i]
-                for layer in branch:
-                    if isinstance(layer, MaskedConv1d):
-                        res_out, _ = layer(res_out, lens_orig)
-                    else:
-                        res_out = layer(res_out)
+                res_out, _ = _apply_layers(branch, xs[i], lens_orig)
                 out = torch.max(out, res_out) if self.residual_mode == "max" else out + res_out
         out = self.mout(out)
         if self.res is not None and self.dense_residual:

@@ -26,7 +26,9 @@ def make_rng(rng: random.Random | int | None) -> random.Random:
 
 def _check_count(name: str, value: int) -> None:
     if not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name} must be an int >= 0, got {value!r}")
+        raise ValueError(
+            f"{name} must be an int >= 0, got {value!r} (spec_augment.{name} in a model config)"
+        )
 
 
 class SpecAugment(nn.Module):
