@@ -1,6 +1,7 @@
 """Train a subword (sentencepiece BPE) CTC model from a Hydra config.
 
-    python tools/process_asr_text_tokenizer.py --manifest data/speech_commands/train_manifest.json \\
+    python tools/process_asr_text_tokenizer.py \\
+        --manifest data/speech_commands/train_manifest.json \\
         --data_root tokenizers/commands --vocab_size 64
     python examples/asr/speech_to_text_bpe.py \\
         model.tokenizer.dir=tokenizers/commands/tokenizer_spe_bpe_v64
@@ -13,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from _training import train_and_test
+
 from nemo.collections.asr.models import EncDecCTCModelBPE
 from nemo.core.config import hydra_runner
-
-from _training import train_and_test  # noqa: I001 - a sibling module of this script
 
 
 @hydra_runner(config_path="conf", config_name="quartznet_small_bpe")

@@ -14,9 +14,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from nemo.core.config import hydra_runner
+from _inference import TranscriptionConfig, score_manifest, transcribe_to_manifest
 
-from _inference import TranscriptionConfig, score_manifest, transcribe_to_manifest  # noqa: I001
+from nemo.core.config import hydra_runner
 
 
 @dataclass

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from nemo.core.config import hydra_runner
+from _inference import TranscriptionConfig, transcribe_to_manifest
 
-from _inference import TranscriptionConfig, transcribe_to_manifest  # noqa: I001
+from nemo.core.config import hydra_runner
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from nemo.collections.asr.parts.submodules import _depthwise_fft
 from nemo.collections.asr.parts.utils._frames import valid_frames
 
 __all__ = ["GroupShuffle", "MaskedConv1d", "get_asymmetric_padding", "get_same_padding"]
@@ -86,6 +87,7 @@ class MaskedConv1d(nn.Module):
         self.same_padding = self.conv.stride[0] == 1 and total_pad == self.conv.dilation[0] * (
             self.conv.kernel_size[0] - 1
         )
+        self._depthwise = self.conv.groups == self.conv.in_channels == self.conv.out_channels
 
     def get_seq_len(self, lens: torch.Tensor) -> torch.Tensor:
         """Output lengths of this convolution for input lengths ``lens``."""
@@ -104,10 +106,19 @@ class MaskedConv1d(nn.Module):
         batch = x.shape[0]
         if self.heads != -1:
             x = x.reshape(-1, self.heads, x.shape[-1])
-        out = self.conv(x)
+        out = self._convolve(x)
         if self.heads != -1:
             out = out.reshape(batch, self.real_out_channels, -1)
         return out, lens
+
+    def _convolve(self, x: torch.Tensor) -> torch.Tensor:
+        conv = self.conv
+        taps = conv.dilation[0] * (conv.kernel_size[0] - 1) + 1
+        if self._depthwise and _depthwise_fft.use_fft(x, taps):
+            return _depthwise_fft.depthwise_conv1d(
+                x, conv.weight, conv.bias, conv.stride[0], conv.padding[0], conv.dilation[0]
+            )
+        return conv(x)
 
 
 class GroupShuffle(nn.Module):
