@@ -107,7 +107,8 @@ def _run_with_hydra(
         config_name = _strip_yaml_suffix(config_name)
     if schema is not None:
         args.config_name = _register_schema(schema, config_path, config_name)
-        args.overrides = _lenient_overrides(args.overrides, schema)
+        groups = _config_groups(task_function, config_path)
+        args.overrides = _lenient_overrides(args.overrides, schema, groups)
     elif config_name is not None:
         args.config_name = config_name
     args.overrides = [*args.overrides, *_HYDRA_OVERRIDES]
@@ -185,13 +186,28 @@ def _register_schema(schema: Any, config_path: str | None, config_name: str | No
     return primary
 
 
-def _lenient_overrides(overrides: list[str], schema: Any) -> list[str]:
+def _config_groups(task_function: Any, config_path: str | None) -> frozenset[str]:
+    """Names of the config groups (subdirectories) of the script's config directory."""
+    if config_path is None:
+        return frozenset()
+    directory = Path(config_path)
+    if not directory.is_absolute():
+        with contextlib.suppress(TypeError):
+            directory = Path(inspect.getfile(task_function)).resolve().parent / directory
+    if not directory.is_dir():
+        return frozenset()
+    return frozenset(entry.name for entry in directory.iterdir() if entry.is_dir())
+
+
+def _lenient_overrides(
+    overrides: list[str], schema: Any, groups: frozenset[str] = frozenset()
+) -> list[str]:
     """Let value overrides of unknown keys through composition, to report them all at once.
 
     Hydra refuses ``trainer.max_epoch=3`` (a typo) at the first such key; made a forced add
-    (``++``) it reaches :func:`validate_config`, which lists it with every other problem.
-    Config-group choices (``model=quartznet``), additions, deletions and ``hydra.*`` keys are
-    left as written.
+    (``++``) it reaches :func:`validate_config`, which lists it with every other problem (with
+    a "did you mean"). Config-group choices (``model=quartznet``, a subdirectory of the config
+    directory), additions, deletions and ``hydra.*`` keys are left as written.
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
@@ -204,8 +220,10 @@ def _lenient_overrides(overrides: list[str], schema: Any) -> list[str]:
         plain = not (override.is_add() or override.is_force_add() or override.is_delete())
         if "." in key:
             value_key = True
-        else:  # a top-level name: a value unless the schema makes it a section (or a group)
-            value_key = key in fields and declared_dataclass(schema_cls, key) is None
+        elif key in fields:  # a top-level name: a value unless the schema makes it a section
+            value_key = declared_dataclass(schema_cls, key) is None
+        else:  # unknown: a typo to report, unless it names a config group
+            value_key = key not in groups
         if (
             plain
             and value_key

@@ -1,0 +1,99 @@
+"""The example scripts, run as users run them: real subprocesses, Hydra command lines, the corpus."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ASR = REPO / "examples" / "asr"
+CORPUS = REPO / "data" / "speech_commands"
+
+
+def run(*args: str, cwd: Path = REPO, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )
+    assert done.returncode == 0, f"{args}\nstdout:\n{done.stdout[-3000:]}\nstderr:\n{done.stderr[-3000:]}"
+    return done
+
+
+def test_train_with_overrides_then_transcribe_and_score(tmp_path: Path) -> None:
+    # A few steps on the bundled corpus through the real script, Hydra overrides included:
+    # `=` changes values, `~` removes a key, `+` adds one.
+    run(
+        str(ASR / "speech_to_text.py"),
+        f"exp_manager.exp_dir={tmp_path}",
+        "exp_manager.name=tiny",
+        "trainer.max_steps=3",
+        "trainer.check_val_every_n_epoch=1",
+        "+trainer.limit_val_batches=1",
+        "trainer.log_every_n_steps=1",
+        "model.optim.name=adamw",
+        "model.optim.lr=0.001",
+        "~model.optim.betas",
+        "+model.train_ds.max_utts=48",
+        "model.test_ds.manifest_filepath=null",
+        "+model.train_ds.augmentor.gain.prob=0.5",
+    )
+    archives = list((tmp_path / "tiny").glob("*/checkpoints/tiny.nemo"))
+    assert len(archives) == 1
+    log_dir = archives[0].parent.parent
+    assert (log_dir / "cmd-args.log").is_file()
+    assert list(log_dir.glob("events.out.tfevents.*")), "TensorBoard events"
+
+    out = tmp_path / "preds.json"
+    run(
+        str(ASR / "transcribe_speech.py"),
+        f"model_path={archives[0]}",
+        f"dataset_manifest={CORPUS / 'dev_manifest.json'}",
+        f"output_filename={out}",
+        "batch_size=32",
+    )
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 200 and all("pred_text" in row for row in rows)
+
+    scored = run(
+        str(ASR / "speech_to_text_eval.py"),
+        f"dataset_manifest={out}",
+        "only_score_manifest=true",
+    )
+    assert re.search(r"WER \d+\.\d+% on 200 utterances", scored.stdout), scored.stdout
+
+
+def test_a_typo_in_an_override_is_refused_before_training(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ASR / "speech_to_text_eval.py"),
+            "dataset_manifest=x.json",
+            "bach_size=3",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    assert "bach_size" in done.stderr and "batch_size" in done.stderr
+
+
+def test_demo_with_the_shipped_model() -> None:
+    done = run(str(REPO / "examples" / "demo.py"))
+    match = re.search(r"test: WER (\d+\.\d+)% on 250 utterances", done.stdout)
+    assert match, done.stdout
+    assert float(match.group(1)) < 10.0
+    assert "real-time factor" in done.stdout
+
+
+@pytest.mark.slow
+def test_demo_trains_the_small_model_from_scratch() -> None:
+    done = run(str(REPO / "examples" / "demo.py"), "--train", timeout=3600)
+    match = re.search(r"test: WER (\d+\.\d+)% on 250 utterances", done.stdout)
+    assert match, done.stdout
+    assert float(match.group(1)) < 15.0
