@@ -175,7 +175,7 @@ def test_unusual_layouts_are_left_to_importlib_metadata(sites, layout, monkeypat
 
 # -- hook implementations ---------------------------------------------------------------------
 
-PLAIN = '''
+PLAIN = """
 from nemo.core.plugins import hookimpl
 
 @hookimpl(tryfirst=True)
@@ -202,7 +202,7 @@ def unmarked(registrar):
     pass
 
 NOT_A_FUNCTION = {"nemo_impl": "looks like a marker"}
-'''
+"""
 
 
 def _module(tmp_path: Path, name: str, source: str):
@@ -285,7 +285,9 @@ def test_a_plugin_object_other_than_a_module_goes_through_pluggy(plugin_site):
             """,
         },
     )
-    with pytest.warns(PluginWarning, match=r"(?s)has an invalid hook: PluginValidationError.*surprise"):
+    with pytest.warns(
+        PluginWarning, match=r"(?s)has an invalid hook: PluginValidationError.*surprise"
+    ):
         plugins.refresh()
     assert plugins.models.get("FromAnObject").provider == "nemo-objplugin"
     records = {r.name: r for r in plugins.list_plugins() if r.distribution == "nemo-objplugin"}
