@@ -8,7 +8,10 @@ package); ``nemo_asr.models``, ``nemo_asr.modules``, ... are imported on first u
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at discovery: every `nemo` start pays for it
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 

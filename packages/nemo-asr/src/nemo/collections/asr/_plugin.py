@@ -5,10 +5,12 @@ Cheap to import: everything is registered by lazy reference and imported on firs
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
-
 from nemo.core.plugins import Registrar, hookimpl
+
+TYPE_CHECKING = False  # typing is not imported at discovery: every `nemo` start pays for it
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
 
 _CTC = "nemo.collections.asr.models.ctc_models:EncDecCTCModel"
 _CTC_BPE = "nemo.collections.asr.models.ctc_bpe_models:EncDecCTCModelBPE"
