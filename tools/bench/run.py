@@ -95,6 +95,20 @@ def _document(table: str, context: Context, seconds: float, load: float) -> str:
     )
 
 
+_README_MARKS = ("<!-- benchmarks:start -->", "<!-- benchmarks:end -->")
+
+
+def _show_in_readme(table: str) -> None:
+    """Put the table between the README's benchmark markers (left alone when they are absent)."""
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = _README_MARKS
+    before, found, rest = text.partition(start)
+    _, found_end, after = rest.partition(end)
+    if found and found_end:
+        readme.write_text(f"{before}{start}\n{table}{end}{after}", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", metavar="NAME", help="benchmarks to run (all)")
@@ -136,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quick and not args.names:
         document = _document(table, context, time.perf_counter() - started, load)
         (ROOT / "docs" / "benchmarks.md").write_text(document)
+        _show_in_readme(table)
     failed = [r.key for r in results if r.ok is False]
     if failed:
         print(f"targets not met: {', '.join(failed)}", file=sys.stderr)
