@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,82 @@ class ChunkRecordingModel(ArtifactModel):
 
     def load_state_dict(self, state_dict: Any, strict: bool = True, assign: bool = False) -> Any:
         self.loaded_chunks.append(list(state_dict))
+        return super().load_state_dict(state_dict, strict=strict, assign=assign)
+
+
+class ShiftedInitModel(ArtifactModel):
+    """A layer initialised around 5 (told from unset memory), and buffers computed in the
+    constructor: a non-persistent window and a persistent constant."""
+
+    def __init__(self, cfg: Any, trainer: Any = None) -> None:
+        super().__init__(cfg, trainer)
+        self.extra = torch.nn.Linear(4, 4, bias=False)
+        torch.nn.init.normal_(self.extra.weight, mean=5.0, std=0.01)
+        self.register_buffer("window", torch.hann_window(16), persistent=False)
+        self.register_buffer("scale", torch.full((3,), 2.0))
+
+
+class RandomBufferModel(ArtifactModel):
+    """A non-persistent buffer drawn by an initialiser: no archive holds it."""
+
+    def __init__(self, cfg: Any, trainer: Any = None) -> None:
+        super().__init__(cfg, trainer)
+        self.register_buffer(
+            "rotation", torch.nn.init.orthogonal_(torch.empty(8, 8)), persistent=False
+        )
+
+
+class ReadingModel(ArtifactModel):
+    """Reads its initial weights into a Python number while it is built."""
+
+    def __init__(self, cfg: Any, trainer: Any = None) -> None:
+        super().__init__(cfg, trainer)
+        self.initial_bound = float(self.w.weight.detach().abs().max())
+
+
+class WeightNormModel(ArtifactModel):
+    """A weight-normalised layer: its parameters are computed from the initial weight."""
+
+    def __init__(self, cfg: Any, trainer: Any = None) -> None:
+        super().__init__(cfg, trainer)
+        self.normed = torch.nn.utils.parametrizations.weight_norm(torch.nn.Linear(6, 6))
+
+
+class DoubleModel(ArtifactModel):
+    """ArtifactModel's layer in float64: float32 weights are cast as they are loaded."""
+
+    def __init__(self, cfg: Any, trainer: Any = None) -> None:
+        super().__init__(cfg, trainer)
+        self.w.double()
+
+
+class UntiedModel(ArtifactModel):
+    """TiedModel's layers, not tied: its archive holds two different weights for them, v's
+    first (its state dict lists them backwards), while loading copies w's first."""
+
+    def __init__(self, cfg: Any, trainer: Any = None) -> None:
+        super().__init__(cfg, trainer)
+        self.v = torch.nn.Linear(int(self.cfg.get("n_in", 10)), 1)
+
+    def state_dict(self, *args: Any, **kwargs: Any) -> Any:
+        state = super().state_dict(*args, **kwargs)
+        backwards = OrderedDict(reversed(state.items()))
+        backwards._metadata = state._metadata  # type: ignore[attr-defined]
+        return backwards
+
+
+class BigModel(ArtifactModel):
+    """A 36 MB layer: read in pieces, on several threads."""
+
+    def __init__(self, cfg: Any, trainer: Any = None) -> None:
+        super().__init__(cfg, trainer)
+        self.big = torch.nn.Linear(3000, 3000, bias=False)
+
+
+class BigCustomModel(BigModel):
+    """BigModel whose loading is customised: its weights go through buffers."""
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True, assign: bool = False) -> Any:
         return super().load_state_dict(state_dict, strict=strict, assign=assign)
 
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
-__all__ = ["atomic_output"]
+__all__ = ["atomic_output", "sync_while"]
 
 _BUFFER = 2**20
+_T = TypeVar("_T")
 
 
 @contextmanager
@@ -23,6 +26,12 @@ def atomic_output(target: Path) -> Iterator[BinaryIO]:
     atomic), is flushed to disk, then renamed over ``target``. On an exception the temporary file
     is removed and ``target`` is untouched. A process killed mid-write leaves its temporary file
     (``.<name>.*.partial``) behind, never a truncated ``target``.
+
+    The flush to disk is kept although it is most of the time of a save (``fsync`` waits for
+    the device): without it a crash of the machine soon after the rename can leave ``target``
+    holding the new name over missing data on many file systems, losing the old model and the
+    new one. Code that has more work to do on the file can overlap it with the flush
+    (:func:`sync_while`).
     """
     if target.is_dir():
         raise IsADirectoryError(
@@ -39,11 +48,66 @@ def atomic_output(target: Path) -> Iterator[BinaryIO]:
             out.flush()
             os.fsync(out.fileno())
         temporary.chmod(_mode_for(target))
-        temporary.replace(target)
+        replaced = _hold(target)
+        try:
+            temporary.replace(target)
+        except BaseException:
+            _release_in_background(replaced)
+            raise
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     _sync_directory(target.parent)
+    _release_in_background(replaced)
+
+
+def sync_while(out: BinaryIO, work: Callable[[], _T]) -> _T:
+    """``work()``, run while what was written to ``out`` so far is flushed to disk.
+
+    The final flush of :func:`atomic_output` then only waits for what ``work`` changed. A
+    flush error is raised here, never lost (the kernel reports it once).
+    """
+    out.flush()
+    failure: list[OSError] = []
+
+    def flush() -> None:
+        try:
+            getattr(os, "fdatasync", os.fsync)(out.fileno())
+        except OSError as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=flush, name="nemo-save-flush", daemon=True)
+    thread.start()
+    try:
+        result = work()
+    finally:
+        thread.join()
+    if failure:
+        raise failure[0]
+    return result
+
+
+def _hold(target: Path) -> int | None:
+    """An open descriptor of the file about to be replaced, so that freeing its blocks and
+    cached pages — a tenth of a second for 500 MB — happens when it is closed, not in the
+    rename. Not on Windows, where an open file cannot be replaced."""
+    if os.name != "posix":
+        return None
+    try:  # never a link's target, never waiting on a fifo: only a regular file is worth it
+        descriptor = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return None  # no file there yet, or not readable: the rename frees it
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def _release_in_background(descriptor: int | None) -> None:
+    if descriptor is not None:
+        threading.Thread(
+            target=os.close, args=(descriptor,), name="nemo-save-release", daemon=True
+        ).start()
 
 
 def _mode_for(target: Path) -> int:

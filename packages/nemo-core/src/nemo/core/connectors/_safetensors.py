@@ -11,7 +11,6 @@ the bytes streamed into, and read in place from, one member of a tar.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import struct
 import sys
@@ -20,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import torch
+
+from nemo.core.connectors._memory import tensor_bytes
 
 __all__ = ["SafetensorsEntry", "read_header", "write_safetensors"]
 
@@ -152,13 +153,7 @@ def write_safetensors(state_dict: Mapping[str, Any], out: _Writable) -> None:
     for tensor in tensors:
         if tensor.numel():
             on_cpu = tensor.to("cpu").contiguous()  # held while its bytes are written
-            out.write(_raw_bytes(on_cpu))
-
-
-def _raw_bytes(tensor: torch.Tensor) -> memoryview:
-    """The tensor's bytes, without a copy (any dtype, bfloat16 and float8 included)."""
-    nbytes = tensor.numel() * tensor.element_size()
-    return memoryview((ctypes.c_ubyte * nbytes).from_address(tensor.data_ptr())).cast("B")
+            out.write(tensor_bytes(on_cpu))
 
 
 def _require_little_endian() -> None:

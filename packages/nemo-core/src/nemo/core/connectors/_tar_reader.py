@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import re
 import shutil
 import tarfile
@@ -158,6 +159,10 @@ class NemoArchive:
 class MemberView(io.RawIOBase):
     """Bytes ``[offset, offset + size)`` of a file, as a read-only seekable file."""
 
+    # whether read_at works here: it reads without moving the position, so several threads
+    # may read one view at once
+    can_read_at = hasattr(os, "preadv")
+
     def __init__(self, path: Path, offset: int, size: int, label: str) -> None:
         super().__init__()
         self._file = path.open("rb", buffering=0)
@@ -191,7 +196,24 @@ class MemberView(io.RawIOBase):
         self._position += got
         return got
 
-    def read_exactly(self, count: int, into: bytearray | None = None) -> bytes:
+    def read_at(self, position: int, into: memoryview) -> None:
+        """Fill ``into`` from ``position`` on; NemoArchiveError if the member ends first."""
+        if position < 0 or position + len(into) > self._size:
+            raise NemoArchiveError(
+                f"{self.label}: bytes {position}..{position + len(into)} lie outside its "
+                f"{self._size} bytes; the archive is corrupt"
+            )
+        done = 0
+        while done < len(into):
+            got = os.preadv(self._file.fileno(), [into[done:]], self._offset + position + done)
+            if got == 0:
+                raise NemoArchiveError(
+                    f"{self.label}: ends after {position + done} of {self._size} bytes; the "
+                    "archive is truncated or was changed while reading"
+                )
+            done += got
+
+    def read_exactly(self, count: int, into: bytearray | memoryview | None = None) -> bytes:
         """``count`` bytes from the current position; NemoArchiveError if the file ends first."""
         buffer = into if into is not None else bytearray(count)
         view = memoryview(buffer)

@@ -50,8 +50,9 @@ class TarWriter:
             remaining -= len(chunk)
         self._pad(size)
 
-    def add_stream(self, name: str, write: Callable[[_Sink], None]) -> int:
-        """Add a member whose bytes ``write(sink)`` produces; returns its size."""
+    def add_stream(self, name: str, write: Callable[[_Sink], None]) -> tuple[int, int]:
+        """Add a member whose bytes ``write(sink)`` produces; returns where they start in the
+        file and how many there are."""
         header_at = self._out.tell()
         placeholder = self._header(name, 0)
         if len(placeholder) != _BLOCK:
@@ -65,7 +66,7 @@ class TarWriter:
         self._out.seek(header_at)
         self._out.write(self._header(name, size))
         self._out.seek(end)
-        return size
+        return header_at + _BLOCK, size
 
     def finish(self) -> None:
         """The end-of-archive marker (two zero blocks), padded to a full record as tar does."""

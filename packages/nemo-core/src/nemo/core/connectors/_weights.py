@@ -3,8 +3,9 @@
 Reading first takes only the structure (names, shapes, dtypes and where each storage's bytes
 are) — for a torch checkpoint through ``torch.load(weights_only=True, map_location="meta")``,
 which unpickles with torch's allow-list and reads no tensor data. The bytes are then read
-storage by storage straight from the archive into the model, a bounded chunk at a time, so a
-restore needs about the model's size in memory and no extra disk.
+storage by storage from the archive: straight into the model's own tensors where loading would
+copy them there unchanged (see :mod:`._load_targets`), otherwise into buffers loaded a bounded
+chunk at a time. A restore needs about the model's size in memory and no extra disk.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ import torch
 from nemo.core.connectors import _safetensors
 from nemo.core.connectors._errors import NemoArchiveError, WeightsMismatchError, describe_mismatch
 from nemo.core.connectors._limits import ArchiveLimits
+from nemo.core.connectors._memory import Filler, StorageKey, byte_span, fresh_bytes
 from nemo.core.connectors._tar_reader import MemberView
+from nemo.core.connectors._torch_zip import save_without_crcs
 
 __all__ = [
     "WEIGHTS_MEMBERS",
@@ -57,6 +60,10 @@ class TensorSpec:
             count *= dim
         return count
 
+    @property
+    def nbytes(self) -> int:
+        return self.numel * self.dtype.itemsize
+
 
 class StoredWeights:
     """A state dict inside an archive, known by its structure until read."""
@@ -78,33 +85,80 @@ class StoredWeights:
         # foreign-endian records): the whole state dict is then read at once
         self._whole = whole
 
-    def chunks(self, budget: int) -> Iterator[OrderedDict[str, torch.Tensor]]:
-        """The tensors on CPU, in dicts holding about ``budget`` bytes each (at least one dict)."""
+    def chunks(
+        self, budget: int, into: Mapping[str, torch.Tensor] | None = None
+    ) -> Iterator[OrderedDict[str, torch.Tensor]]:
+        """The tensors on CPU, in dicts holding about ``budget`` bytes each (at least one dict).
+
+        ``into`` maps keys to the tensors loading copies them into (:func:`load_targets`). A
+        key whose tensor can take the stored bytes as they are is read straight into it, and
+        its entry is that same memory: loading it copies nothing, and it costs no budget.
+        """
         if self._whole is not None:
             yield self._with_metadata(OrderedDict(self._whole()))
             return
+        direct = self._direct(into or {})
         by_storage: dict[int, list[str]] = {}
         for name, spec in self.specs.items():
             by_storage.setdefault(spec.storage, []).append(name)
         chunk: OrderedDict[str, torch.Tensor] = OrderedDict()
         size = 0
         yielded = False
-        with self._open_view() as view:
-            for start in sorted(by_storage):
+        done: set[tuple[int, TensorSpec]] = set()  # (address, source) read: tied tensors once
+        with self._open_view() as view, Filler(view) as filler:
+            for start in sorted(by_storage):  # in file order
                 names = by_storage[start]
-                storage = _read_storage(view, start, self.specs[names[0]].storage_bytes)
+                storage = None
+                if any(name not in direct for name in names):
+                    storage = _read_storage(filler, start, self.specs[names[0]].storage_bytes)
+                    size += self.specs[names[0]].storage_bytes
                 for name in names:
                     spec = self.specs[name]
-                    chunk[name] = torch.empty(0, dtype=spec.dtype).set_(
-                        storage, spec.offset, spec.shape, spec.stride
-                    )
+                    target = direct.get(name)
+                    if target is None:
+                        assert storage is not None  # read above: not every key is direct
+                        chunk[name] = torch.empty(0, dtype=spec.dtype).set_(
+                            storage, spec.offset, spec.shape, spec.stride
+                        )
+                        continue
+                    if (target.data_ptr(), spec) not in done:
+                        done.add((target.data_ptr(), spec))
+                        filler.fill(target, spec.storage + spec.offset * spec.dtype.itemsize)
+                    chunk[name] = target.detach()  # the same memory: loading copies nothing
                 del storage  # only the chunk holds it: freed with the chunk
-                size += self.specs[names[0]].storage_bytes
                 if size >= budget:
                     yield self._with_metadata(chunk)
                     chunk, size, yielded = OrderedDict(), 0, True
         if chunk or not yielded:
             yield self._with_metadata(chunk)
+
+    def _direct(self, into: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """The keys read straight into their tensor: one of the same dtype, shape and dense
+        layout, on the CPU, whose memory no other stored key is copied into — unless they all
+        copy the same bytes there (tied weights). Otherwise the order in which loading copies
+        them decides the result, so they are left to loading."""
+        spans = sorted(
+            (byte_span(tensor), name)
+            for name, tensor in into.items()
+            if name in self.specs and tensor.numel() > 0 and not tensor.is_meta
+        )
+        shared: set[str] = set()
+        cluster: list[str] = []
+        cluster_key: StorageKey | None = None
+        reach = 0
+        for (key, start, end), name in spans:
+            if key == cluster_key and start < reach:  # overlaps the memory of the cluster
+                cluster.append(name)
+                reach = max(reach, end)
+                continue
+            shared.update(_conflicting(cluster, into, self.specs))
+            cluster, cluster_key, reach = [name], key, end
+        shared.update(_conflicting(cluster, into, self.specs))
+        return {
+            name: into[name]
+            for name, spec in self.specs.items()
+            if name in into and name not in shared and _fits(spec, into[name])
+        }
 
     def load_all(self) -> OrderedDict[str, torch.Tensor]:
         """The whole state dict on CPU, tensors that shared storage still sharing it."""
@@ -131,19 +185,30 @@ def read_weights(
     return _read_torch(open_view, size, limits)
 
 
-def write_weights(state_dict: Mapping[str, Any], out: Any, weights_format: str) -> None:
+def write_weights(state_dict: Mapping[str, Any], out: Any, weights_format: str) -> bool:
+    """Write the weights member; True if its zip's CRC-32s are left to :func:`fill_in_crcs`."""
     if weights_format == "safetensors":
         _safetensors.write_safetensors(state_dict, out)
-    else:
-        torch.save(state_dict, out)
+        return False
+    return save_without_crcs(state_dict, out)
 
 
-def load_into(model: Any, weights: StoredWeights, *, strict: bool, where: str, budget: int) -> None:
+def load_into(
+    model: Any,
+    weights: StoredWeights,
+    *,
+    strict: bool,
+    where: str,
+    budget: int,
+    into: Mapping[str, torch.Tensor] | None = None,
+) -> set[str] | None:
     """Copy the archive's tensors into ``model`` chunk by chunk, then check what did not fit.
 
     Each chunk goes through ``model.load_state_dict(chunk, strict=False)``, so models that
     override it or register load hooks still see every key; a key is missing if no chunk filled
-    it. Shapes are checked before anything is copied.
+    it. Shapes are checked before anything is copied. ``into``: see
+    :meth:`StoredWeights.chunks`. Returns the keys left missing (None if ``load_state_dict``
+    does not report them).
     """
     model_state = model.state_dict()
     mismatched = [
@@ -157,7 +222,7 @@ def load_into(model: Any, weights: StoredWeights, *, strict: bool, where: str, b
         raise WeightsMismatchError(where, mismatched=mismatched)
     missing: set[str] | None = None
     unexpected: set[str] = set()
-    for chunk in weights.chunks(budget):
+    for chunk in weights.chunks(budget, into):
         result = model.load_state_dict(chunk, strict=False)
         del chunk  # freed before the next chunk is read: one chunk in memory at a time
         if result is None:  # an override that does not report; nothing to check
@@ -167,7 +232,7 @@ def load_into(model: Any, weights: StoredWeights, *, strict: bool, where: str, b
         )
         unexpected |= set(result.unexpected_keys)
     if not missing and not unexpected:
-        return
+        return missing
     missing_shapes = [(k, _shape(model_state.get(k))) for k in sorted(missing or ())]
     unexpected_shapes = [
         (k, weights.specs[k].shape if k in weights.specs else ()) for k in sorted(unexpected)
@@ -182,19 +247,59 @@ def load_into(model: Any, weights: StoredWeights, *, strict: bool, where: str, b
         UserWarning,
         stacklevel=4,
     )
+    return missing
 
 
 def _shape(value: Any) -> tuple[int, ...]:
     return tuple(value.shape) if isinstance(value, torch.Tensor) else ()
 
 
-def _read_storage(view: MemberView, start: int, nbytes: int) -> torch.UntypedStorage:
-    if nbytes == 0:
-        return torch.empty(0, dtype=torch.uint8).untyped_storage()
-    buffer = bytearray(nbytes)
-    view.seek(start)
-    view.read_exactly(nbytes, into=buffer)
-    return torch.frombuffer(buffer, dtype=torch.uint8).untyped_storage()
+def _read_storage(filler: Filler, start: int, nbytes: int) -> torch.UntypedStorage:
+    buffer = fresh_bytes(nbytes)
+    filler.fill(buffer, start)
+    return buffer.untyped_storage()
+
+
+def _fits(spec: TensorSpec, target: torch.Tensor) -> bool:
+    """Whether the stored bytes of ``spec`` are, as they are, what loading copies into
+    ``target``: same dtype and shape, both dense in row-major order, on the CPU."""
+    return (
+        target.device.type == "cpu"
+        and target.layout == torch.strided
+        and target.dtype == spec.dtype
+        and tuple(target.shape) == spec.shape
+        and target.numel() > 0
+        and target.is_contiguous()
+        and not target.is_conj()
+        and not target.is_neg()
+        and _row_major(spec.shape, spec.stride)
+    )
+
+
+def _row_major(shape: tuple[int, ...], stride: tuple[int, ...]) -> bool:
+    expected = 1
+    for size, step in zip(reversed(shape), reversed(stride), strict=True):
+        if size != 1 and step != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _conflicting(
+    names: list[str], into: Mapping[str, torch.Tensor], specs: Mapping[str, TensorSpec]
+) -> list[str]:
+    """Keys copied into overlapping memory: all of them, unless they copy the same stored
+    bytes into the same tensor shape (tied weights saved tied)."""
+    if len(names) < 2:
+        return []
+    first = into[names[0]]
+    same = all(
+        specs[name] == specs[names[0]]
+        and into[name].data_ptr() == first.data_ptr()
+        and into[name].stride() == first.stride()
+        for name in names
+    )
+    return [] if same else names
 
 
 def _read_safetensors(open_view: Callable[[], MemberView], size: int) -> StoredWeights:

@@ -6,12 +6,17 @@ state dict) and one ``<uuid hex>_<basename>`` member per artifact, named ``nemo:
 its key in the saved config. Beyond NeMo:
 
 * saving streams the weights into a temporary file beside the target, renamed over it only
-  once complete and flushed to disk;
-* restoring reads the archive in place — weights straight from the tar into the model, a chunk
-  at a time; artifacts extracted only when the model asks for them, into a temporary directory
-  removed afterwards — never executes code from it (weights unpickled with torch's weights-only
+  once complete and flushed to disk; the weights zip's CRC-32s are computed while that flush
+  runs (see :mod:`._torch_zip`);
+* restoring reads the archive in place — weights straight from the tar into the model's own
+  tensors (or, when the model customises its loading, into buffers loaded a chunk at a time);
+  artifacts extracted only when the model asks for them, into a temporary directory removed
+  afterwards — never executes code from it (weights unpickled with torch's weights-only
   allow-list, config targets limited to module classes), never writes outside that directory,
   and bounds what it reads;
+* restoring builds the model without the random initialisation of what the archive overwrites,
+  when that is shown to leave no value unset (see :mod:`._init_skipping`), so it draws no
+  random numbers for them, unlike NeMo;
 * weights can be stored as safetensors (``model_weights.safetensors``), which holds no code at
   all; NVIDIA NeMo cannot read those archives.
 """
@@ -33,11 +38,14 @@ from nemo.core.classes._config import resolved_copy
 from nemo.core.classes._restore_state import RestoreContext, restoring
 from nemo.core.connectors._archive_config import parse_archive_config, restore_config
 from nemo.core.connectors._artifact_source import LazyArtifacts
-from nemo.core.connectors._atomic import atomic_output
+from nemo.core.connectors._atomic import atomic_output, sync_while
 from nemo.core.connectors._errors import NemoArchiveError
+from nemo.core.connectors._init_skipping import InitSkipping
 from nemo.core.connectors._limits import ArchiveLimits
+from nemo.core.connectors._load_targets import load_targets
 from nemo.core.connectors._tar_reader import ArchiveMember, NemoArchive
 from nemo.core.connectors._tar_writer import TarWriter
+from nemo.core.connectors._torch_zip import fill_in_crcs
 from nemo.core.connectors._weights import (
     WEIGHTS_MEMBERS,
     StoredWeights,
@@ -60,7 +68,8 @@ class SaveRestoreConnector:
     ``"safetensors"``. Restoring reads either; with ``weights_format="safetensors"`` it refuses
     archives whose weights are pickled. ``limits`` bounds what a restore reads (see
     :class:`ArchiveLimits`); ``load_chunk_bytes`` is how much of the weights is held in memory
-    at a time beyond the model itself.
+    at a time beyond the model itself, when they cannot be read straight into it (a model
+    that customises its loading, a model on the GPU, a dtype to convert to).
     """
 
     model_config_yaml = "model_config.yaml"
@@ -92,6 +101,11 @@ class SaveRestoreConnector:
         """
         target = Path(save_path).expanduser().absolute()
         config = resolved_copy(model.to_config_dict())
+        crcs_left: list[bool] = []
+
+        def write(sink: Any) -> None:
+            crcs_left.append(write_weights(model.state_dict(), sink, self.weights_format))
+
         with ExitStack() as stack:
             sources = self._artifact_sources(model, config, stack)
             config_yaml = _to_yaml(config)
@@ -103,11 +117,10 @@ class SaveRestoreConnector:
                     with open_source() as source:
                         writer.add_file(f"./{member}", source, size, label)
                 writer.add_bytes(f"./{self.model_config_yaml}", config_yaml)
-                writer.add_stream(
-                    f"./{WEIGHTS_MEMBERS[self.weights_format]}",
-                    lambda sink: write_weights(model.state_dict(), sink, self.weights_format),
-                )
+                start, size = writer.add_stream(f"./{WEIGHTS_MEMBERS[self.weights_format]}", write)
                 writer.finish()
+                if crcs_left[0]:  # computed while the rest goes to disk, the CPU being idle
+                    sync_while(out, lambda: fill_in_crcs(out, start, size))
         logging.info("saved %s to %s", type(model).__name__, target)
 
     def _artifact_sources(self, model: Any, config: Any, stack: ExitStack) -> dict[str, Any]:
@@ -174,18 +187,53 @@ class SaveRestoreConnector:
             with tempfile.TemporaryDirectory(prefix="nemo-artifacts-") as directory:
                 source = LazyArtifacts(archive, Path(directory))
                 with restoring(RestoreContext(archive.path, source)):
-                    model = calling_cls.from_config_dict(config, trainer=trainer)
-                    model = model.to(device)
-                    if hasattr(type(model), "save_restore_connector"):
-                        model.save_restore_connector = self  # what read it writes it again
-                    load_into(
-                        model,
-                        weights,
-                        strict=strict,
-                        where=f"{archive.path} ({type(model).__name__})",
-                        budget=self.load_chunk_bytes,
+                    model = self._build_and_load(
+                        calling_cls, config, trainer, weights, device, strict, archive.path
                     )
         logging.info("restored %s from %s", type(model).__name__, archive.path)
+        return model
+
+    def _build_and_load(
+        self,
+        calling_cls: Any,
+        config: Any,
+        trainer: Any,
+        weights: StoredWeights,
+        device: torch.device,
+        strict: bool,
+        path: Path,
+    ) -> Any:
+        """The model built from ``config`` with the archive's weights.
+
+        It is built without the random initialisation of what the weights overwrite, when
+        that can be shown to leave no value unset (see :mod:`._init_skipping`); otherwise it is
+        built again, initialised as usual.
+        """
+        with InitSkipping() as skipping:
+            model = calling_cls.from_config_dict(config, trainer=trainer)
+        overwritten = skipping.overwritten_by(load_targets(model), weights.specs)
+        if overwritten is None:
+            logging.debug("restoring %s: initialising it as usual: %s", path, skipping.reason)
+            del model
+            model = calling_cls.from_config_dict(config, trainer=trainer)
+            overwritten = set()
+        model = model.to(device)
+        if hasattr(type(model), "save_restore_connector"):
+            model.save_restore_connector = self  # what read it writes it again
+        missing = load_into(
+            model,
+            weights,
+            strict=strict,
+            where=f"{path} ({type(model).__name__})",
+            budget=self.load_chunk_bytes,
+            into=load_targets(model),
+        )
+        if overwritten and (missing is None or overwritten & missing):
+            # cannot happen with torch's own loading, which overwritten_by required
+            raise RuntimeError(
+                f"restoring {path}: {sorted(overwritten & (missing or overwritten))[:3]} were "
+                "left unloaded after their initialisation was skipped; please report this bug"
+            )
         return model
 
     def load_config(self, restore_path: str | Path) -> Any:
