@@ -157,3 +157,14 @@ def quiet_trainer(tmp_path: Path) -> Callable[..., object]:
         return pl.Trainer(**{**options, **kwargs})  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def runtime_registrations() -> Iterator[None]:
+    """What the test registers at run time (``register_optimizer``...) is forgotten after it."""
+    from nemo.core import plugins
+
+    saved = list(plugins.system._runtime)
+    yield
+    plugins.system._runtime[:] = saved
+    plugins.refresh()

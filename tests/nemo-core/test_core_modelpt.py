@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import pytorch_lightning as pl
 import torch
 from core_test_models import LinearModule, TinyRegression, tiny_config
 from omegaconf import DictConfig, OmegaConf
@@ -25,18 +24,6 @@ class Net:
 @dataclasses.dataclass
 class Config:
     net: Net = dataclasses.field(default_factory=Net)
-
-
-def trainer(**kwargs: Any) -> pl.Trainer:
-    options = {
-        "logger": False,
-        "enable_checkpointing": False,
-        "enable_progress_bar": False,
-        "enable_model_summary": False,
-        "accelerator": "cpu",
-        "devices": 1,
-    }
-    return pl.Trainer(**{**options, **kwargs})
 
 
 class TestConstruction:
@@ -116,12 +103,12 @@ class TestSerialization:
 
 
 class TestTraining:
-    def test_fit_logs_training_step_log_dict_and_learns(self) -> None:
+    def test_fit_logs_training_step_log_dict_and_learns(self, quiet_trainer: Any) -> None:
         config = tiny_config(
             train_ds={"batch_size": 8, "num_samples": 64},
             validation_ds={"batch_size": 16},
         )
-        run = trainer(max_epochs=4)
+        run = quiet_trainer(max_epochs=4)
         model = TinyRegression(config, trainer=run)
         model.configure_optimizers = lambda: torch.optim.SGD(model.parameters(), lr=0.1)  # type: ignore[method-assign]
         run.fit(model)
@@ -129,7 +116,9 @@ class TestTraining:
         assert {"train_loss", "val_loss"} <= set(metrics)
         assert float(metrics["val_loss"]) < 0.05
 
-    def test_several_validation_sets_are_named_from_their_files(self, tmp_path: Path) -> None:
+    def test_several_validation_sets_are_named_from_their_files(
+        self, tmp_path: Path, quiet_trainer: Any
+    ) -> None:
         names = ["an4_val_manifest.json", "other-dev.json"]
         for name in names:
             (tmp_path / name).write_text("{}\n")
@@ -144,7 +133,7 @@ class TestTraining:
         assert isinstance(model.val_dataloader(), list) and len(model.val_dataloader()) == 2
         assert model.get_validation_dataloader_prefix(0) == "an4_val_"
         assert model.get_validation_dataloader_prefix(1) == "other_dev_"
-        run = trainer()
+        run = quiet_trainer()
         run.validate(model)
         logged = set(run.callback_metrics)
         # per-loader prefixes, plus the unprefixed metric of loader val_dl_idx=1
@@ -160,9 +149,9 @@ class TestTraining:
         model._validation_dl = [model._train_dl, model._train_dl]
         assert model.get_validation_dataloader_prefix(1) == "val_1_"
 
-    def test_test_set_and_prepare_test(self) -> None:
+    def test_test_set_and_prepare_test(self, quiet_trainer: Any) -> None:
         model = TinyRegression(tiny_config(test_ds={"batch_size": 16}))
-        run = trainer()
+        run = quiet_trainer()
         assert model.prepare_test(run)
         run.test(model)
         assert "test_loss" in run.callback_metrics
@@ -245,9 +234,9 @@ class TestDataset:
             Wrong().collate_fn([torch.tensor(1)])
 
 
-def test_load_from_checkpoint_does_not_build_data_sets(tmp_path: Path) -> None:
+def test_load_from_checkpoint_does_not_build_data_sets(tmp_path: Path, quiet_trainer: Any) -> None:
     config = tiny_config(train_ds={"batch_size": 8})
-    run = trainer(max_steps=2, default_root_dir=str(tmp_path))
+    run = quiet_trainer(max_steps=2)
     model = TinyRegression(config, trainer=run)
     model.configure_optimizers = lambda: torch.optim.SGD(model.parameters(), lr=0.1)  # type: ignore[method-assign]
     run.fit(model)

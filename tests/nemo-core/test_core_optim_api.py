@@ -6,15 +6,14 @@ classes directly, and simulate a missing nemo-optim with ``NEMO_PLUGINS``.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 
 import pytest
 import torch
+from core_test_optim import LinearDecay, LinearDecayParams, PlainSGDParams
 from omegaconf import OmegaConf
 
 from nemo.core import plugins
-from nemo.core.config import OptimizerParams, SchedulerParams
 from nemo.core.config._params import MissingArgumentError, UnknownArgumentError
 from nemo.core.config.optimizers import AVAILABLE_OPTIMIZER_PARAMS, get_optimizer_config
 from nemo.core.config.schedulers import AVAILABLE_SCHEDULER_PARAMS
@@ -35,37 +34,11 @@ from nemo.core.optim.optimizers import (
 from nemo.core.plugins import RegistrationConflictError, UnknownNameError
 
 
-@dataclasses.dataclass
-class PlainSGDParams(OptimizerParams):
-    momentum: float = 0.0
-    nesterov: bool = False
-
-
-class LinearDecay(torch.optim.lr_scheduler.LRScheduler):
-    """Linear from the base rate to 0 at max_steps."""
-
-    def __init__(self, optimizer, *, max_steps, last_epoch=-1):
-        self.max_steps = max_steps
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self):
-        return [b * max(0.0, 1 - self.last_epoch / self.max_steps) for b in self.base_lrs]
-
-
-@dataclasses.dataclass
-class LinearDecayParams(SchedulerParams):
-    max_steps: int = 0
-
-
 @pytest.fixture
-def registered():
+def registered(runtime_registrations):
     """``plain_sgd`` and ``LinearDecay`` registered for this test only."""
-    saved = list(plugins.system._runtime)
     register_optimizer("plain_sgd", torch.optim.SGD, PlainSGDParams)
     register_scheduler("LinearDecay", LinearDecay, LinearDecayParams)
-    yield
-    plugins.system._runtime[:] = saved
-    plugins.refresh()
 
 
 @pytest.fixture
@@ -134,9 +107,9 @@ def test_parse_optimizer_args_forms(registered):
     assert parse_optimizer_args("plain_sgd", {"name": "auto", "momentum": 0.5}) == expected
     nested = OmegaConf.create({"name": "plain_sgd_params", "params": {"momentum": 0.5}})
     assert parse_optimizer_args("other", nested) == expected
-    by_path = {"_target_": f"{__name__}.PlainSGDParams", "momentum": 0.5}
+    by_path = {"_target_": "core_test_optim.PlainSGDParams", "momentum": 0.5}
     assert parse_optimizer_args("any", by_path) == expected
-    hydra0 = {"cls": f"{__name__}.PlainSGDParams", "params": {"momentum": 0.5}}
+    hydra0 = {"cls": "core_test_optim.PlainSGDParams", "params": {"momentum": 0.5}}
     assert parse_optimizer_args("any", hydra0) == expected
     with pytest.raises(UnknownArgumentError, match=r"'beta'.*PlainSGDParams"):
         parse_optimizer_args("plain_sgd", {"name": "auto", "beta": 0.5})
@@ -170,7 +143,7 @@ def test_prepare_lr_scheduler(registered):
     assert schedule["interval"] == "epoch" and schedule["frequency"] == 2
     assert schedule["monitor"] == "val_loss" and schedule["reduce_on_plateau"] is False
     # params class path: the scheduler is the one registered with that params class
-    by_path = {"_target_": f"{__name__}.LinearDecayParams", "max_steps": 6}
+    by_path = {"_target_": "core_test_optim.LinearDecayParams", "max_steps": 6}
     assert isinstance(prepare_lr_scheduler(optimizer, by_path)["scheduler"], LinearDecay)
     assert prepare_lr_scheduler(optimizer, None) is None
 

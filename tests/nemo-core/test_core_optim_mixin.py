@@ -13,48 +13,22 @@ from typing import Any
 import pytest
 import pytorch_lightning as pl
 import torch
+from core_test_optim import LinearDecay, LinearDecayParams, PlainSGDParams
 from omegaconf import OmegaConf
 from torch.utils.data import DataLoader, TensorDataset
 
-from nemo.core import plugins
 from nemo.core.classes._optimization import OptimizationMixin
-from nemo.core.config import OptimizerParams, SchedulerParams
 from nemo.core.config._params import UnknownArgumentError
 from nemo.core.optim.lr_scheduler import register_scheduler
 from nemo.core.optim.optimizers import register_optimizer
 from nemo.core.plugins import UnknownNameError
 
 
-@dataclasses.dataclass
-class PlainSGDParams(OptimizerParams):
-    momentum: float = 0.0
-
-
-class LinearDecay(torch.optim.lr_scheduler.LRScheduler):
-    """Linear from the base rate to 0 at max_steps."""
-
-    def __init__(self, optimizer, *, max_steps, last_epoch=-1):
-        self.max_steps = max_steps
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self):
-        return [b * max(0.0, 1 - self.last_epoch / self.max_steps) for b in self.base_lrs]
-
-
-@dataclasses.dataclass
-class LinearDecayParams(SchedulerParams):
-    max_steps: int = 0
-
-
 @pytest.fixture(autouse=True)
-def registered():
-    saved = list(plugins.system._runtime)
+def registered(runtime_registrations):
     register_optimizer("plain_sgd", torch.optim.SGD, PlainSGDParams)
     register_scheduler("LinearDecay", LinearDecay, LinearDecayParams)
     register_scheduler("TestPlateau", torch.optim.lr_scheduler.ReduceLROnPlateau, None)
-    yield
-    plugins.system._runtime[:] = saved
-    plugins.refresh()
 
 
 class TinyModel(OptimizationMixin, pl.LightningModule):
@@ -83,21 +57,8 @@ class TinyModel(OptimizationMixin, pl.LightningModule):
         return self._train_dl
 
 
-def _trainer(tmp_path, **kwargs: Any) -> pl.Trainer:
-    return pl.Trainer(
-        accelerator="cpu",
-        devices=1,
-        logger=False,
-        enable_checkpointing=False,
-        enable_progress_bar=False,
-        enable_model_summary=False,
-        default_root_dir=tmp_path,
-        **kwargs,
-    )
-
-
-def test_fit_follows_the_schedule_to_trainer_max_steps(tmp_path):
-    trainer = _trainer(tmp_path, max_steps=6)
+def test_fit_follows_the_schedule_to_trainer_max_steps(quiet_trainer):
+    trainer = quiet_trainer(max_steps=6)
     optim = {"_target_": "torch.optim.SGD", "lr": 0.1, "momentum": 0.5, "sched": {}}
     optim["sched"] = {"name": "LinearDecay"}
     model = TinyModel({"optim": optim}, trainer)
@@ -113,9 +74,9 @@ def test_fit_follows_the_schedule_to_trainer_max_steps(tmp_path):
     assert last_loss < first_loss
 
 
-def test_max_steps_from_epochs_batches_accumulation_and_limit(tmp_path):
+def test_max_steps_from_epochs_batches_accumulation_and_limit(quiet_trainer):
     # 50 samples, batches of 4: 13 batches; limit 0.5 -> 6; accumulating 2 -> 3 steps an epoch
-    trainer = _trainer(tmp_path, max_epochs=2, accumulate_grad_batches=2, limit_train_batches=0.5)
+    trainer = quiet_trainer(max_epochs=2, accumulate_grad_batches=2, limit_train_batches=0.5)
     optim = {"name": "plain_sgd", "lr": 0.2, "sched": {"name": "LinearDecay"}}
     model = TinyModel({"optim": optim}, trainer, samples=50)
     trainer.fit(model)
@@ -126,8 +87,8 @@ def test_max_steps_from_epochs_batches_accumulation_and_limit(tmp_path):
     assert model.seen_lrs == pytest.approx(expected, rel=1e-12)
 
 
-def test_reduce_on_plateau_is_stepped_by_lightning_on_its_monitor(tmp_path):
-    trainer = _trainer(tmp_path, max_epochs=3, limit_train_batches=2)
+def test_reduce_on_plateau_is_stepped_by_lightning_on_its_monitor(quiet_trainer):
+    trainer = quiet_trainer(max_epochs=3, limit_train_batches=2)
     sched = {"name": "TestPlateau", "monitor": "flat", "interval": "epoch", "patience": 0}
     model = TinyModel({"optim": {"name": "plain_sgd", "lr": 0.1, "sched": sched}}, trainer)
     trainer.fit(model)
@@ -224,22 +185,22 @@ def test_wrong_argument_names_the_argument_and_the_params_dataclass():
         model.setup_optimization()
 
 
-def test_scheduler_without_a_run_length_is_skipped_with_a_warning(tmp_path, caplog):
+def test_scheduler_without_a_run_length_is_skipped_with_a_warning(quiet_trainer, caplog):
     sched = {"name": "LinearDecay"}
     model = TinyModel({"optim": {"name": "plain_sgd", "lr": 0.1, "sched": sched}})
     optimizer, scheduler = model.setup_optimization()
     assert isinstance(optimizer, torch.optim.SGD) and scheduler is None
     assert "sched.max_steps" in caplog.text
     caplog.clear()
-    endless = _trainer(tmp_path, max_epochs=-1)
+    endless = quiet_trainer(max_epochs=-1)
     model = TinyModel({"optim": {"name": "plain_sgd", "lr": 0.1, "sched": sched}}, endless)
     assert model.setup_optimization()[1] is None
     assert "max_epochs=-1 trains forever" in caplog.text
 
 
-def test_trainer_max_steps_overrides_the_sched_config(tmp_path):
+def test_trainer_max_steps_overrides_the_sched_config(quiet_trainer):
     sched = {"name": "LinearDecay", "max_steps": 100}
     model = TinyModel(
-        {"optim": {"name": "plain_sgd", "lr": 0.1, "sched": sched}}, _trainer(tmp_path, max_steps=7)
+        {"optim": {"name": "plain_sgd", "lr": 0.1, "sched": sched}}, quiet_trainer(max_steps=7)
     )
     assert model.setup_optimization()[1]["scheduler"].max_steps == 7

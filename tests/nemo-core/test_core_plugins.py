@@ -246,23 +246,44 @@ def test_refresh_sees_a_distribution_installed_after_first_use(plugin_site):
     assert "lionx" in plugins.optimizers
 
 
-def test_runtime_registration_conflicts_override_and_survives_refresh():
+def test_runtime_registration_conflicts_override_and_survives_refresh(runtime_registrations):
     class MyOpt: ...
 
     class MyParams: ...
 
     plugins.register_optimizer("my_runtime_opt", MyOpt, MyParams)
-    try:
-        assert plugins.optimizers.load("my_runtime_opt") is MyOpt
-        assert plugins.optimizers.get("my_runtime_opt").provider == "<runtime>"
-        with pytest.raises(RegistrationConflictError, match="override=True"):
-            plugins.register_optimizer("my_runtime_opt", object)
-        plugins.register_optimizer("my_runtime_opt", dict, override=True)
-        plugins.refresh()
-        assert plugins.optimizers.load("my_runtime_opt") is dict
-    finally:
-        plugins.system._runtime.clear()
-        plugins.refresh()
+    assert plugins.optimizers.load("my_runtime_opt") is MyOpt
+    assert plugins.optimizers.get("my_runtime_opt").provider == "<runtime>"
+    with pytest.raises(RegistrationConflictError, match="override=True"):
+        plugins.register_optimizer("my_runtime_opt", object)
+    plugins.register_optimizer("my_runtime_opt", dict, override=True)
+    plugins.refresh()
+    assert plugins.optimizers.load("my_runtime_opt") is dict
+
+
+def test_runtime_models_and_pretrained_carry_their_fields(runtime_registrations, tmp_path):
+    digest = "ab" * 32
+    plugins.register_model("RuntimeNet", "core_test_models:TinyRegression", aliases=["rnet"])
+    plugins.register_pretrained(
+        "runtime_tiny",
+        class_="core_test_models:TinyRegression",
+        location=str(tmp_path / "tiny.nemo"),
+        sha256=digest,
+        aliases=["rt"],
+        description="a tiny one",
+        license="CC-BY-4.0",
+    )
+    plugins.refresh()  # run-time registrations outlive rediscovery
+
+    model = plugins.models.get("rnet")
+    assert (model.name, model.provider) == ("RuntimeNet", "<runtime>")
+    checkpoint = plugins.pretrained.get("rt").to_dict()
+    assert checkpoint["name"] == "runtime_tiny" and checkpoint["provider"] == "<runtime>"
+    assert checkpoint["location"] == str(tmp_path / "tiny.nemo")
+    assert (checkpoint["sha256"], checkpoint["license"]) == (digest, "CC-BY-4.0")
+    assert checkpoint["description"] == "a tiny one"
+    with pytest.raises(ValueError, match="needs a non-empty string name"):
+        plugins.register_pretrained("", class_=object, location="x")
 
 
 def test_discovery_runs_once_under_concurrent_first_use(plugin_site):

@@ -61,42 +61,9 @@ def get_log_dir(trainer: Any, cfg: Any, *, is_global_zero: bool) -> ExperimentDi
       command finds the same directory), or a new date-time / ``version_<N>`` on rank 0.
     """
     if cfg.explicit_log_dir:
-        if trainer.logger is not None:
-            raise LoggerMisconfigurationError(
-                "The pytorch lightning trainer that was passed to exp_manager contained a logger "
-                f"and explicit_log_dir ({cfg.explicit_log_dir}) was passed to exp_manager. Please "
-                "remove the logger from the lightning trainer."
-            )
-        if cfg.exp_dir or cfg.version:
-            logging.error(
-                "exp_manager received explicit_log_dir: %s and at least one of exp_dir: %s, or "
-                "version: %s. Please note that exp_dir, name, and version will be ignored.",
-                cfg.explicit_log_dir,
-                cfg.exp_dir,
-                cfg.version,
-            )
-        log_dir = Path(cfg.explicit_log_dir).expanduser().absolute()
-        return ExperimentDirs(log_dir, log_dir, "", "")
-
+        return _explicit_dirs(trainer, cfg)
     if trainer.logger is not None:
-        logger = trainer.logger
-        if cfg.exp_dir and logger.save_dir:
-            raise LoggerMisconfigurationError(
-                "The pytorch lightning trainer that was passed to exp_manager contained a logger, "
-                f"the logger's save_dir was not None, and exp_dir ({cfg.exp_dir}) was not None. "
-                "Remove exp_dir from the exp_manager config, or the logger from the trainer."
-            )
-        if cfg.name:
-            raise LoggerMisconfigurationError(
-                "The pytorch lightning trainer that was passed to exp_manager contained a logger, "
-                f"and name: {cfg.name} was also passed to exp_manager. Remove name from the "
-                "exp_manager config, or the logger from the trainer."
-            )
-        exp_dir = Path(logger.save_dir or ".").expanduser().absolute()
-        name = str(logger.name or "")
-        version = f"version_{logger.version}"
-        return ExperimentDirs(exp_dir / name / version, exp_dir, name, version)
-
+        return _logger_dirs(trainer.logger, cfg)
     exp_dir = Path(cfg.exp_dir or Path.cwd() / "nemo_experiments").expanduser().absolute()
     name = cfg.name or "default"
     version = str(cfg.version or _inherited_version(is_global_zero) or "")
@@ -106,7 +73,6 @@ def get_log_dir(trainer: Any, cfg: Any, *, is_global_zero: bool) -> ExperimentDi
                 "No version folder will be created: exp_manager.resume_if_exists is set, so the "
                 "same command must find this run's directory again."
             )
-            version = ""
         elif is_global_zero:
             version = _new_version(exp_dir, name, cfg.use_datetime_version)
         else:
@@ -117,6 +83,46 @@ def get_log_dir(trainer: Any, cfg: Any, *, is_global_zero: bool) -> ExperimentDi
             )
     if is_global_zero and version and trainer.world_size > 1:
         share(NEMO_ENV_VARNAME_VERSION, version)
+    return ExperimentDirs(exp_dir / name / version, exp_dir, name, version)
+
+
+def _explicit_dirs(trainer: Any, cfg: Any) -> ExperimentDirs:
+    """``explicit_log_dir``, used verbatim."""
+    if trainer.logger is not None:
+        raise LoggerMisconfigurationError(
+            "The pytorch lightning trainer that was passed to exp_manager contained a logger "
+            f"and explicit_log_dir ({cfg.explicit_log_dir}) was passed to exp_manager. Please "
+            "remove the logger from the lightning trainer."
+        )
+    if cfg.exp_dir or cfg.version:
+        logging.error(
+            "exp_manager received explicit_log_dir: %s and at least one of exp_dir: %s, or "
+            "version: %s. Please note that exp_dir, name, and version will be ignored.",
+            cfg.explicit_log_dir,
+            cfg.exp_dir,
+            cfg.version,
+        )
+    log_dir = Path(cfg.explicit_log_dir).expanduser().absolute()
+    return ExperimentDirs(log_dir, log_dir, "", "")
+
+
+def _logger_dirs(logger: Any, cfg: Any) -> ExperimentDirs:
+    """Where the Trainer's own logger writes: ``<save_dir>/<name>/version_<N>``."""
+    if cfg.exp_dir and logger.save_dir:
+        raise LoggerMisconfigurationError(
+            "The pytorch lightning trainer that was passed to exp_manager contained a logger, "
+            f"the logger's save_dir was not None, and exp_dir ({cfg.exp_dir}) was not None. "
+            "Remove exp_dir from the exp_manager config, or the logger from the trainer."
+        )
+    if cfg.name:
+        raise LoggerMisconfigurationError(
+            "The pytorch lightning trainer that was passed to exp_manager contained a logger, "
+            f"and name: {cfg.name} was also passed to exp_manager. Remove name from the "
+            "exp_manager config, or the logger from the trainer."
+        )
+    exp_dir = Path(logger.save_dir or ".").expanduser().absolute()
+    name = str(logger.name or "")
+    version = f"version_{logger.version}"
     return ExperimentDirs(exp_dir / name / version, exp_dir, name, version)
 
 

@@ -46,6 +46,7 @@ import pytorch_lightning as pl
 import torch
 from pytorch_lightning.callbacks import Callback
 
+from nemo.core.connectors._atomic import PARTIAL_SUFFIX
 from nemo.utils import logging
 from nemo.utils._exp_dirs import inherited, share
 from nemo.utils.exceptions import NotFoundError
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 NEMO_ENV_VARNAME_RESUME = "NEMO_EXPM_RESUME_CHECKPOINT"
-_PARTIAL_GLOB = ".*.partial"  # what an interrupted atomic write leaves (see AtomicCheckpointIO)
+_PARTIAL_GLOB = f".*{PARTIAL_SUFFIX}"  # left by an interrupted atomic write (AtomicCheckpointIO)
 
 
 def choose_resume_checkpoint(

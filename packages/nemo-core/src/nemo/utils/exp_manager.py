@@ -33,6 +33,7 @@ import pytorch_lightning as pl
 from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.callbacks import ModelCheckpoint
 
+from nemo.core.classes._config import plain_dict
 from nemo.core.config._validation import validate_config
 from nemo.utils import logging
 from nemo.utils._checkpointing import (
@@ -42,7 +43,7 @@ from nemo.utils._checkpointing import (
     use_atomic_checkpoint_io,
 )
 from nemo.utils._exp_config import CallbackParams, EarlyStoppingParams, ExpManagerConfig
-from nemo.utils._exp_dirs import NEMO_ENV_VARNAME_VERSION, get_log_dir
+from nemo.utils._exp_dirs import NEMO_ENV_VARNAME_VERSION, ExperimentDirs, get_log_dir
 from nemo.utils._exp_logs import add_log_files, write_run_info
 from nemo.utils._resume import (
     NEMO_ENV_VARNAME_RESUME,
@@ -103,19 +104,7 @@ def exp_manager(trainer: pl.Trainer, cfg: DictConfig | dict[str, Any] | None = N
     if resume_checkpoint is not None:
         trainer.ckpt_path = str(resume_checkpoint)
     checkpoint_name = dirs.name or cfg.name or "default"
-
-    state = AppState()
-    state.log_dir, state.exp_dir = log_dir, dirs.exp_dir
-    state.name, state.version = checkpoint_name, dirs.version
-    state.checkpoint_name = checkpoint_name
-    state.create_checkpoint_callback = cfg.create_checkpoint_callback
-    state.checkpoint_callback_params = cfg.checkpoint_callback_params
-    state.resume_checkpoint = resume_checkpoint
-    state.global_rank, state.local_rank, state.world_size = (
-        global_rank,
-        local_rank,
-        trainer.world_size,
-    )
+    _record_app_state(trainer, cfg, dirs, checkpoint_name, resume_checkpoint)
 
     log_dir.mkdir(parents=True, exist_ok=True)
     logging.info("Experiments will be logged at %s", log_dir)
@@ -132,11 +121,7 @@ def exp_manager(trainer: pl.Trainer, cfg: DictConfig | dict[str, Any] | None = N
     run_config = _run_config(cfg)
     _add_loggers(trainer, cfg, dirs.exp_dir, dirs.name, dirs.version, log_dir, run_config)
     use_atomic_checkpoint_io(trainer)
-    callbacks: list[Any] = [ResumeCallback(resume_checkpoint)]
-    if cfg.create_early_stopping_callback:
-        callbacks.append(_early_stopping(cfg.early_stopping_callback_params))
-    callbacks += _flatten(_hook_results("nemo_trainer_callbacks", config=run_config))
-    trainer.callbacks.extend(callbacks)  # type: ignore[attr-defined]
+    _add_callbacks(trainer, cfg, run_config, resume_checkpoint)
     if cfg.create_checkpoint_callback:
         params = _as_dict(cfg.checkpoint_callback_params, CallbackParams)
         configure_checkpointing(trainer, log_dir, checkpoint_name, params)
@@ -199,6 +184,25 @@ def _error_checks(trainer: pl.Trainer, cfg: DictConfig) -> None:
             "You are running multi-node training without SLURM handling the processes. Please "
             "note that this is not tested in NeMo and could result in errors."
         )
+
+
+def _record_app_state(
+    trainer: pl.Trainer,
+    cfg: DictConfig,
+    dirs: ExperimentDirs,
+    checkpoint_name: str,
+    resume_checkpoint: Path | None,
+) -> None:
+    """Publish the experiment in :class:`AppState`, for code that has no Trainer at hand."""
+    state = AppState()
+    state.log_dir, state.exp_dir = dirs.log_dir, dirs.exp_dir
+    state.name, state.version = checkpoint_name, dirs.version
+    state.checkpoint_name = checkpoint_name
+    state.create_checkpoint_callback = cfg.create_checkpoint_callback
+    state.checkpoint_callback_params = cfg.checkpoint_callback_params
+    state.resume_checkpoint = resume_checkpoint
+    state.global_rank, state.local_rank = trainer.global_rank, trainer.local_rank
+    state.world_size = trainer.world_size
 
 
 def _hydra_changed_cwd() -> bool:
@@ -274,6 +278,17 @@ def _add_loggers(
         trainer.loggers = [*trainer.loggers, *loggers]
 
 
+def _add_callbacks(
+    trainer: pl.Trainer, cfg: DictConfig, run_config: DictConfig, resume_checkpoint: Path | None
+) -> None:
+    """The resume callback, early stopping if asked for, and the plugins' callbacks."""
+    callbacks: list[Any] = [ResumeCallback(resume_checkpoint)]
+    if cfg.create_early_stopping_callback:
+        callbacks.append(_early_stopping(cfg.early_stopping_callback_params))
+    callbacks += _flatten(_hook_results("nemo_trainer_callbacks", config=run_config))
+    trainer.callbacks.extend(callbacks)  # type: ignore[attr-defined]
+
+
 def _tensorboard_logger(cfg: DictConfig, exp_dir: Path, name: str, version: str) -> Any:
     from pytorch_lightning.loggers import TensorBoardLogger
 
@@ -312,5 +327,4 @@ def _early_stopping(params: Any) -> Any:
 
 def _as_dict(section: DictConfig | None, default: type) -> dict[str, Any]:
     """A config section (or its dataclass's defaults when it is null) as keyword arguments."""
-    node = section if section is not None else OmegaConf.structured(default)
-    return dict(OmegaConf.to_container(node))  # type: ignore[arg-type]
+    return plain_dict(section if section is not None else default(), what=default.__name__)

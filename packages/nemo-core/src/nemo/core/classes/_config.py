@@ -7,25 +7,41 @@ does, so old YAML files keep working.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["maybe_update_config_version", "resolved_copy", "to_dictconfig"]
+__all__ = [
+    "as_dictconfig",
+    "maybe_update_config_version",
+    "plain_dict",
+    "resolved_copy",
+    "to_dictconfig",
+]
 
 
 def to_dictconfig(config: Any, *, what: str = "config") -> Any:
     """A resolved, version-updated ``DictConfig`` copy of ``config``.
 
+    Accepts what :func:`as_dictconfig` accepts. Interpolations are resolved, so the result no
+    longer depends on a parent config.
+    """
+    return maybe_update_config_version(resolved_copy(as_dictconfig(config, what=what)))
+
+
+def as_dictconfig(config: Any, *, what: str = "config") -> Any:
+    """``config`` as a ``DictConfig``, as it is (unresolved; a ``DictConfig`` is not copied).
+
     Accepts a ``DictConfig``, a mapping, a dataclass (class or instance) or a path to a YAML
-    file. Interpolations are resolved, so the result no longer depends on a parent config.
+    file; ``what`` names the config in the errors.
     """
     from omegaconf import DictConfig, OmegaConf
 
     if isinstance(config, (str, os.PathLike)):
-        path = Path(config)
+        path = Path(config).expanduser()
         if not path.is_file():
             raise FileNotFoundError(f"{what}: no YAML file at {str(path)!r}; check the path")
         config = OmegaConf.load(path)
@@ -38,7 +54,24 @@ def to_dictconfig(config: Any, *, what: str = "config") -> Any:
             f"{what} must be a DictConfig, a dict, a dataclass or a YAML path, got "
             f"{type(config).__name__}"
         )
-    return maybe_update_config_version(resolved_copy(config))
+    return config
+
+
+def plain_dict(config: Any, *, what: str) -> dict[str, Any]:
+    """A deep, resolved plain-dict copy of a DictConfig, a mapping or a dataclass instance."""
+    from omegaconf import DictConfig, OmegaConf
+
+    if isinstance(config, DictConfig):
+        container = OmegaConf.to_container(config, resolve=True)
+        assert isinstance(container, dict)
+        return {str(key): value for key, value in container.items()}
+    if dataclasses.is_dataclass(config) and not isinstance(config, type):
+        return {f.name: copy.deepcopy(getattr(config, f.name)) for f in dataclasses.fields(config)}
+    if not isinstance(config, Mapping):
+        raise TypeError(
+            f"{what} must be a mapping (a dict or DictConfig), got {type(config).__name__}"
+        )
+    return {str(key): copy.deepcopy(value) for key, value in config.items()}
 
 
 def resolved_copy(config: Any) -> Any:

@@ -26,7 +26,6 @@ the distributed backend: gpus x nodes for ddp, processes x nodes for ddp_cpu, gp
 from __future__ import annotations
 
 import copy
-import dataclasses
 from typing import TYPE_CHECKING, Any, cast
 
 from nemo.utils import logging
@@ -100,7 +99,9 @@ class OptimizationMixin:
 
     def _optim_section(self, optim_config: Any) -> dict[str, Any] | None:
         """The optim config as a plain resolved dict, recorded in ``self._cfg.optim``."""
-        from omegaconf import DictConfig, OmegaConf, open_dict
+        from omegaconf import DictConfig, open_dict
+
+        from nemo.core.classes._config import as_dictconfig, plain_dict
 
         cfg = getattr(self, "_cfg", None)
         model_cfg = cfg if isinstance(cfg, DictConfig) and "optim" in cfg else None
@@ -109,20 +110,11 @@ class OptimizationMixin:
             if optim_config is None:
                 return None
         else:
-            if dataclasses.is_dataclass(optim_config):
-                optim_config = OmegaConf.structured(optim_config)
-            elif not isinstance(optim_config, DictConfig):
-                optim_config = OmegaConf.create(optim_config)
+            optim_config = as_dictconfig(optim_config, what="the optim config")
             if model_cfg is not None:
                 with open_dict(model_cfg):
                     model_cfg.optim = copy.deepcopy(optim_config)
-        container = OmegaConf.to_container(optim_config, resolve=True)
-        if not isinstance(container, dict):
-            raise ValueError(
-                f"the optim config must be a mapping (name, lr, sched, …), got "
-                f"{type(container).__name__}"
-            )
-        return {str(key): value for key, value in container.items()}
+        return plain_dict(optim_config, what="the optim config")
 
     def _with_run_length(self, sched: dict[str, Any]) -> dict[str, Any]:
         """Add what ``prepare_lr_scheduler`` needs to know the run's length in steps."""

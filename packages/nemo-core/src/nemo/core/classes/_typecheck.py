@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from enum import Enum
 from typing import Any, TypeAlias, TypeVar, cast
 
+from nemo.core._env import FALSY, TRUTHY
 from nemo.core.neural_types import NeuralType, NeuralTypeComparisonResult
 from nemo.core.neural_types.errors import describe_mismatch, describe_neural_type
 
@@ -48,16 +49,10 @@ _ENV_VAR = "NEMO_TYPECHECK"
 # value of NEMO_TYPECHECK -> (checks enabled, semantic checks enabled)
 _ENV_MODES: dict[str, tuple[bool, bool]] = {
     "": (True, True),
-    "1": (True, True),
-    "true": (True, True),
-    "on": (True, True),
-    "yes": (True, True),
     "full": (True, True),
     "rank": (True, False),
-    "0": (False, True),
-    "false": (False, True),
-    "off": (False, True),
-    "no": (False, True),
+    **dict.fromkeys(TRUTHY, (True, True)),
+    **dict.fromkeys(FALSY, (False, True)),
 }
 
 
@@ -306,7 +301,7 @@ def _check_inputs(
             _check_value(instance, method, "input", name, (), declared, value)
         else:
             base, depth = _unwrap(instance, method, "input", name, declared)
-            _check_nest(instance, method, name, (), base, depth, value, 0, ignore_collections)
+            _walk(instance, method, "input", name, (), base, depth, value, 0, ignore_collections)
     if len(kwargs) < len(types):  # after the names: a misspelt name is the better message
         _check_mandatory_inputs(instance, method, types, kwargs)
 
@@ -325,36 +320,6 @@ def _check_mandatory_inputs(
             f"{', '.join(map(repr, missing))}; pass them by keyword, or declare them with "
             "NeuralType(..., optional=True)"
         )
-
-
-def _check_nest(
-    instance: object,
-    method: Callable[..., Any],
-    name: str,
-    path: tuple[int, ...],
-    declared: NeuralType,
-    depth: int,
-    value: Any,
-    level: int,
-    ignore_collections: bool,
-) -> None:
-    if isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            _check_nest(
-                instance,
-                method,
-                name,
-                (*path, index),
-                declared,
-                depth,
-                item,
-                level + 1,
-                ignore_collections,
-            )
-        return
-    if not ignore_collections and level != depth:
-        raise _depth_error(instance, method, "input", name, path, level, depth)
-    _check_value(instance, method, "input", name, path, declared, value)
 
 
 def _check_value(
@@ -389,22 +354,6 @@ def _check_value(
             )
 
 
-def _depth_error(
-    instance: object,
-    method: Callable[..., Any],
-    kind: str,
-    name: str,
-    path: tuple[int, ...],
-    level: int,
-    depth: int,
-) -> TypeError:
-    return TypeError(
-        f"{_where(instance, method)}: {kind} {_label(name, path)} is nested {level} level(s) "
-        f"deep, but its declared type is nested {depth} level(s) deep (one list per level); "
-        "match the nesting, or use @typecheck(ignore_collections=True)"
-    )
-
-
 def _attach_outputs(
     instance: object,
     method: Callable[..., Any],
@@ -415,19 +364,30 @@ def _attach_outputs(
     if len(types) == 1:
         ((name, declared),) = types.items()
         if type(declared) is NeuralType and not isinstance(result, (list, tuple)):
-            _attach(instance, method, name, (), declared, 0, result, 0, ignore_collections)
+            _walk(instance, method, "output", name, (), declared, 0, result, 0, ignore_collections)
             return
         base, depth = _unwrap(instance, method, "output", name, declared)
         if depth > 0:
             # One container-typed output: a returned list holds its elements, unless the method
             # wrapped that list in a 1-tuple, i.e. `return (items,)`.
             if not isinstance(result, (list, tuple)):
-                _attach(instance, method, name, (), base, depth, result, 0, ignore_collections)
+                _walk(
+                    instance, method, "output", name, (), base, depth, result, 0, ignore_collections
+                )
                 return
             start = 0 if type(result) is tuple and len(result) == 1 else 1
             for index, item in enumerate(result):
-                _attach(
-                    instance, method, name, (index,), base, depth, item, start, ignore_collections
+                _walk(
+                    instance,
+                    method,
+                    "output",
+                    name,
+                    (index,),
+                    base,
+                    depth,
+                    item,
+                    start,
+                    ignore_collections,
                 )
             return
     items = result if isinstance(result, (list, tuple)) else (result,)
@@ -439,7 +399,7 @@ def _attach_outputs(
             if type(declared) is NeuralType
             else _unwrap(instance, method, "output", name, declared)
         )
-        _attach(instance, method, name, (), base, depth, item, 0, ignore_collections)
+        _walk(instance, method, "output", name, (), base, depth, item, 0, ignore_collections)
 
 
 def _check_output_count(
@@ -462,9 +422,10 @@ def _check_output_count(
         )
 
 
-def _attach(
+def _walk(
     instance: object,
     method: Callable[..., Any],
+    kind: str,
     name: str,
     path: tuple[int, ...],
     declared: NeuralType,
@@ -473,11 +434,14 @@ def _attach(
     level: int,
     ignore_collections: bool,
 ) -> None:
+    """Check each leaf of ``value`` (nested lists and tuples) against ``declared``, which is
+    nested ``depth`` levels deep; an output's leaves also get it as their ``neural_type``."""
     if isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            _attach(
+            _walk(
                 instance,
                 method,
+                kind,
                 name,
                 (*path, index),
                 declared,
@@ -488,7 +452,12 @@ def _attach(
             )
         return
     if not ignore_collections and level != depth:
-        raise _depth_error(instance, method, "output", name, path, level, depth)
-    _check_value(instance, method, "output", name, path, declared, value)
-    with contextlib.suppress(AttributeError, TypeError):  # None, ints...: nothing to attach to
-        value.neural_type = declared
+        raise TypeError(
+            f"{_where(instance, method)}: {kind} {_label(name, path)} is nested {level} level(s) "
+            f"deep, but its declared type is nested {depth} level(s) deep (one list per level); "
+            "match the nesting, or use @typecheck(ignore_collections=True)"
+        )
+    _check_value(instance, method, kind, name, path, declared, value)
+    if kind == "output":
+        with contextlib.suppress(AttributeError, TypeError):  # None, ints...: nothing to attach to
+            value.neural_type = declared

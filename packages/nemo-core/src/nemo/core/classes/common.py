@@ -13,6 +13,7 @@ from abc import ABC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nemo.core._lazy import lazy_exports
 from nemo.core.classes._config import maybe_update_config_version, to_dictconfig
 from nemo.core.classes._pretrained import PretrainedMixin
 from nemo.core.classes._restore_state import current_restore
@@ -32,12 +33,8 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "PretrainedModelInfo":  # NeMo's import path; defined with the pretrained cache
-        from nemo.core.pretrained import PretrainedModelInfo
-
-        return PretrainedModelInfo
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# NeMo's import path of PretrainedModelInfo; it is defined with the pretrained cache.
+__getattr__, __dir__ = lazy_exports(__name__, {"PretrainedModelInfo": "nemo.core.pretrained"})
 
 
 class Serialization(ABC):  # noqa: B024 - a mixin whose members all have defaults
@@ -87,7 +84,10 @@ class FileIO(ABC):  # noqa: B024 - a mixin whose members all have defaults
     """Objects that can be saved to and restored from files."""
 
     def save_to(self, save_path: str | Path) -> None:
-        raise NotImplementedError(f"{type(self).__name__} cannot be saved to a file")
+        raise NotImplementedError(
+            f"{type(self).__name__} cannot be saved to a file: implement save_to, or derive the "
+            "class from ModelPT, which writes .nemo archives"
+        )
 
     @classmethod
     def restore_from(
@@ -99,13 +99,19 @@ class FileIO(ABC):  # noqa: B024 - a mixin whose members all have defaults
         return_config: bool = False,
         trainer: Any = None,
     ) -> Any:
-        raise NotImplementedError(f"{cls.__name__} cannot be restored from a file")
+        raise NotImplementedError(
+            f"{cls.__name__} cannot be restored from a file: implement restore_from, or derive "
+            "the class from ModelPT, which reads .nemo archives"
+        )
 
     @classmethod
     def from_config_file(cls, path2yaml_file: str | Path) -> Any:
         """Build an instance from a YAML config file."""
         if not issubclass(cls, Serialization):
-            raise NotImplementedError(f"{cls.__name__} is not built from configs")
+            raise NotImplementedError(
+                f"{cls.__name__}.from_config_file: the class is not built from configs; derive "
+                "it from nemo.core.classes.Serialization"
+            )
         return cls.from_config_dict(to_dictconfig(path2yaml_file, what=cls.__name__))
 
     def to_config_file(self, path2yaml_file: str | Path) -> None:
@@ -113,7 +119,10 @@ class FileIO(ABC):  # noqa: B024 - a mixin whose members all have defaults
         from omegaconf import OmegaConf
 
         if not isinstance(self, Serialization):
-            raise NotImplementedError(f"{type(self).__name__} has no config")
+            raise NotImplementedError(
+                f"{type(self).__name__}.to_config_file: the object has no config; derive its "
+                "class from nemo.core.classes.Serialization"
+            )
         OmegaConf.save(self.to_config_dict(), Path(path2yaml_file), resolve=True)
 
 
@@ -195,7 +204,10 @@ def _import_class(path: str, cls: type) -> type | None:
             f"{_install_hint(class_name)}"
         ) from exc
     if not isinstance(value, type):
-        raise ValueError(f"the config's target {path!r} is not a class but {value!r}")
+        raise ValueError(
+            f"the config's target {path!r} is not a class but {value!r}; name the model class "
+            "there (target: package.module.ClassName)"
+        )
     return value
 
 

@@ -14,7 +14,7 @@ from abc import abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytorch_lightning as pl
 import torch
@@ -30,7 +30,31 @@ from nemo.utils import logging
 
 __all__ = ["ModelPT"]
 
-_STAGES = ("validation", "test")
+
+class _Stage(NamedTuple):
+    """Where ModelPT keeps one evaluation stage's loaders, names and hooks (NeMo's names)."""
+
+    loaders: str  # attribute holding the loader, or the list of loaders
+    names: str  # attribute holding the loaders' metric prefixes (None: one loader, no prefix)
+    index_key: str  # data set config key naming the loader whose metrics are logged unprefixed
+    prefix: str  # of the default loader names, and of the loss key (``val_loss``)
+    setup: str  # the method that builds one loader from a data set config
+    reduce: str  # the method that reduces one loader's step outputs at the epoch's end
+
+
+_STAGES = {
+    "validation": _Stage(
+        "_validation_dl",
+        "_validation_names",
+        "val_dl_idx",
+        "val",
+        "setup_validation_data",
+        "multi_validation_epoch_end",
+    ),
+    "test": _Stage(
+        "_test_dl", "_test_names", "test_dl_idx", "test", "setup_test_data", "multi_test_epoch_end"
+    ),
+}
 
 
 class ModelPT(OptimizationMixin, pl.LightningModule, Model):
@@ -167,17 +191,15 @@ class ModelPT(OptimizationMixin, pl.LightningModule, Model):
         self.cfg = self._cfg
 
     def _multiple_mode(self, stage: str) -> bool:
-        names = {"validation": self._validation_names, "test": self._test_names}.get(stage)
+        names = getattr(self, _STAGES[stage].names) if stage in _STAGES else None
         return names is not None and len(names) > 1
 
     def _setup_multiple(self, stage: str, config: Any) -> None:
+        spec = _STAGES[stage]
         key = f"{stage}_ds"
-        setup = self.setup_validation_data if stage == "validation" else self.setup_test_data
-        loader_attr = "_validation_dl" if stage == "validation" else "_test_dl"
-        names_attr = "_validation_names" if stage == "validation" else "_test_names"
-        index_key = "val_dl_idx" if stage == "validation" else "test_dl_idx"
-        setattr(self, names_attr, None)
-        setattr(self, loader_attr, None)
+        setup = getattr(self, spec.setup)
+        setattr(self, spec.names, None)
+        setattr(self, spec.loaders, None)
         if config is not None:
             with open_dict(self._cfg):
                 self._cfg[key] = (
@@ -188,14 +210,14 @@ class ModelPT(OptimizationMixin, pl.LightningModule, Model):
             return
         ds_config = copy.deepcopy(ds_config)
         with open_dict(ds_config):
-            index = ds_config.pop(index_key, 0)
-        setattr(self, f"_{index_key}", int(index or 0))
+            index = ds_config.pop(spec.index_key, 0)
+        setattr(self, f"_{spec.index_key}", int(index or 0))
         data_key = _multi_data.find_data_key(ds_config)
         value = None if data_key is None else ds_config[data_key]
         if data_key is None or not OmegaConf.is_list(value):
             setup(ds_config)
             if data_key is not None:
-                setattr(self, names_attr, [_multi_data.parse_dataset_as_name(value)])
+                setattr(self, spec.names, [_multi_data.parse_dataset_as_name(value)])
             return
         loaders, names = [], []
         for item in value or ():
@@ -203,7 +225,7 @@ class ModelPT(OptimizationMixin, pl.LightningModule, Model):
             with open_dict(single):
                 single[data_key] = item
             setup(single)
-            loaders.append(getattr(self, loader_attr))
+            loaders.append(getattr(self, spec.loaders))
             names.append(_multi_data.parse_dataset_as_name(item))
         if len(set(names)) != len(names):
             warnings.warn(
@@ -211,17 +233,17 @@ class ModelPT(OptimizationMixin, pl.LightningModule, Model):
                 UserWarning,
                 stacklevel=3,
             )
-        setattr(self, loader_attr, loaders)
-        setattr(self, names_attr, names)
+        setattr(self, spec.loaders, loaders)
+        setattr(self, spec.names, names)
 
     def _loader_names(self, stage: str) -> list[str]:
-        names = self._validation_names if stage == "validation" else self._test_names
-        loaders = self._validation_dl if stage == "validation" else self._test_dl
+        spec = _STAGES[stage]
+        names: list[str] | None = getattr(self, spec.names)
         if names is not None:
             return names
+        loaders = getattr(self, spec.loaders)
         count = len(loaders) if isinstance(loaders, (list, tuple)) else 1
-        prefix = "val" if stage == "validation" else "test"
-        return [f"{prefix}_{i}_" for i in range(count)]
+        return [f"{spec.prefix}_{i}_" for i in range(count)]
 
     # -- steps and epoch ends ----------------------------------------------------------------
 
@@ -275,7 +297,7 @@ class ModelPT(OptimizationMixin, pl.LightningModule, Model):
         self._step_outputs[stage] = {}
         if not collected:
             return
-        loaders = self._validation_dl if stage == "validation" else self._test_dl
+        loaders = getattr(self, _STAGES[stage].loaders)
         several = isinstance(loaders, (list, tuple)) and len(loaders) > 1
         count = len(loaders) if several else 1
         if several:
@@ -292,17 +314,16 @@ class ModelPT(OptimizationMixin, pl.LightningModule, Model):
         """
         if not outputs:
             return {}
-        reduce = (
-            self.multi_validation_epoch_end if stage == "validation" else self.multi_test_epoch_end
-        )
+        spec = _STAGES[stage]
+        reduce = getattr(self, spec.reduce)
         if isinstance(outputs[0], dict) or not isinstance(outputs[0], list):
             result = dict(reduce(outputs, dataloader_idx=0) or {})
             log = result.pop("log", None)
             if log:
                 self.log_dict(log, on_epoch=True, sync_dist=True)
             return result
-        loss_key = "val_loss" if stage == "validation" else "test_loss"
-        main_index = self._val_dl_idx if stage == "validation" else self._test_dl_idx
+        loss_key = f"{spec.prefix}_loss"
+        main_index = getattr(self, f"_{spec.index_key}")
         names = self._loader_names(stage)
         combined: dict[str, Any] = {}
         logged: dict[str, Any] = {}

@@ -200,6 +200,7 @@ class ParamsView(Mapping[str, Any]):
         """The params dataclass for a key, a registered name or a params class name."""
         from nemo.core.optim._provided import find_registered
         from nemo.core.plugins import UnknownNameError
+        from nemo.core.plugins._registry import singular
 
         if name in self:
             return self[name]
@@ -212,10 +213,11 @@ class ParamsView(Mapping[str, Any]):
         found = find_registered(self._registry.kind, name, params=True)
         if found is not None:
             return found
-        kind = f"{self._registry.kind[:-1]} params"
+        what = singular(self._registry.kind)
+        kind = f"{what} params"
         raise UnknownNameError(
             f"unknown {kind} {name!r}. Available: {', '.join(self)}. Register the "
-            f"{self._registry.kind[:-1]} with its params dataclass, or use one of these names.",
+            f"{what} with its params dataclass, or use one of these names.",
             kind=kind,
             name=name,
         )

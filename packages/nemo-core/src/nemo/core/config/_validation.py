@@ -10,7 +10,6 @@ raised together in one :class:`~nemo.utils.exceptions.ConfigValidationError`.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import types
 import typing
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from nemo.core._suggest import close_matches
 from nemo.utils.exceptions import ConfigProblem, ConfigValidationError
 
 __all__ = ["declared_dataclass", "find_missing", "validate_config"]
@@ -31,7 +31,7 @@ def validate_config(config: Any, schema: Any, *, what: str) -> DictConfig:
     :param what: names the config in the error message (``"exp_manager config"``).
     :raises ConfigValidationError: listing every unknown key, type mismatch and missing value.
     """
-    if not _is_dataclass_type(schema):
+    if not dataclasses.is_dataclass(schema):
         raise TypeError(
             f"{what}: the schema must be a dataclass (class or instance), got "
             f"{type(schema).__name__}"
@@ -72,10 +72,6 @@ def _missing_problems(config: Any) -> list[ConfigProblem]:
         )
         for key in sorted(OmegaConf.missing_keys(config))
     ]
-
-
-def _is_dataclass_type(schema: Any) -> bool:
-    return dataclasses.is_dataclass(schema)
 
 
 def _merge(target: DictConfig, source: Mapping[Any, Any], prefix: str, problems: list[Any]) -> None:
@@ -152,7 +148,7 @@ def _type_name(annotation: Any) -> str:
 
 def _unknown_key(path: str, key: Any, target: DictConfig) -> ConfigProblem:
     known = [str(k) for k in target]
-    close = difflib.get_close_matches(str(key), known, n=1)
+    close = close_matches(str(key), known, n=1)
     parent = path.rpartition(".")[0]
     hint = f"did you mean {(parent + '.' if parent else '') + close[0]!r}? " if close else ""
     return ConfigProblem(

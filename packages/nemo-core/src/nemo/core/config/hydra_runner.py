@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from omegaconf import DictConfig, OmegaConf
 
+from nemo.core.classes._config import as_dictconfig
 from nemo.core.config._validation import declared_dataclass, find_missing, validate_config
 from nemo.utils.app_state import AppState
 from nemo.utils.exceptions import ConfigValidationError
@@ -82,8 +83,7 @@ def _checked(cfg: Any, schema: Any, what: str) -> DictConfig:
     if schema is not None:
         cfg = validate_config(cfg, schema, what=what)
     else:
-        if not isinstance(cfg, DictConfig):
-            cfg = OmegaConf.create(cfg)
+        cfg = as_dictconfig(cfg, what=what)
         find_missing(cfg, what=what)
     AppState().run_config = cfg
     return typing.cast(DictConfig, cfg)
@@ -148,11 +148,16 @@ def _describe_config(task_function: Any, config_path: str | None, config_name: s
         return f"config of {task_function.__module__}.{task_function.__qualname__}"
     if config_path is None:
         return f"config {config_name!r}"
+    return f"config {_config_dir(task_function, config_path) / (config_name + '.yaml')}"
+
+
+def _config_dir(task_function: Any, config_path: str) -> Path:
+    """``config_path`` as Hydra reads it: relative to the script's file."""
     directory = Path(config_path)
     if not directory.is_absolute():
         with contextlib.suppress(TypeError):  # a function without a source file
             directory = Path(inspect.getfile(task_function)).resolve().parent / directory
-    return f"config {directory / (config_name + '.yaml')}"
+    return directory
 
 
 def _register_schema(schema: Any, config_path: str | None, config_name: str | None) -> str:
@@ -190,10 +195,7 @@ def _config_groups(task_function: Any, config_path: str | None) -> frozenset[str
     """Names of the config groups (subdirectories) of the script's config directory."""
     if config_path is None:
         return frozenset()
-    directory = Path(config_path)
-    if not directory.is_absolute():
-        with contextlib.suppress(TypeError):
-            directory = Path(inspect.getfile(task_function)).resolve().parent / directory
+    directory = _config_dir(task_function, config_path)
     if not directory.is_dir():
         return frozenset()
     return frozenset(entry.name for entry in directory.iterdir() if entry.is_dir())

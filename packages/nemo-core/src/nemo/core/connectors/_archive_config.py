@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
-from nemo.core.classes._config import to_dictconfig
+from nemo.core.classes._config import as_dictconfig, to_dictconfig
 from nemo.core.connectors._errors import NemoArchiveError
 from nemo.core.connectors._limits import ArchiveLimits
 
-__all__ = ["parse_archive_config", "restore_config"]
+__all__ = ["config_leaves", "parse_archive_config", "restore_config"]
 
 
 def parse_archive_config(text: bytes, where: str, limits: ArchiveLimits) -> Any:
@@ -48,27 +47,24 @@ def parse_archive_config(text: bytes, where: str, limits: ArchiveLimits) -> Any:
 def restore_config(archive_config: Any, override: Any) -> Any:
     """The resolved config to build the model from: ``override`` (a YAML path or a config)
     when given, else the archive's; a config with a top-level ``model`` key gives that key."""
-    from omegaconf import DictConfig, OmegaConf
-
     config = archive_config
     if override is not None:
-        if isinstance(override, (str, os.PathLike)):
-            path = Path(override).expanduser()
-            if not path.is_file():
-                raise FileNotFoundError(
-                    f"override_config_path: no YAML file at {str(path)!r}; check the path"
-                )
-            config = OmegaConf.load(path)
-        elif isinstance(override, (DictConfig, dict)):
-            config = OmegaConf.create(override) if isinstance(override, dict) else override
-        else:
-            raise ValueError(
-                "override_config_path must be a YAML path, a DictConfig or a dict, got "
-                f"{type(override).__name__}"
-            )
-    if isinstance(config, DictConfig) and "model" in config:
+        config = as_dictconfig(override, what="override_config_path")
+    if "model" in config:
         config = config.model
     return to_dictconfig(config, what="the restored model's config")
+
+
+def config_leaves(node: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """``(dotted key, value)`` of every scalar of a plain config tree (``a.b[0].c``)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from config_leaves(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from config_leaves(item, f"{prefix}[{index}]")
+    else:
+        yield prefix, node
 
 
 class _SelfReferenceError(ValueError):

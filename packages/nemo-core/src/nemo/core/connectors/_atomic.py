@@ -12,8 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
-__all__ = ["atomic_output", "sync_while"]
+__all__ = ["PARTIAL_SUFFIX", "atomic_output", "replace_durably", "sync_while"]
 
+PARTIAL_SUFFIX = ".partial"  # of the temporary file a write killed midway leaves behind
 _BUFFER = 2**20
 _T = TypeVar("_T")
 
@@ -39,7 +40,7 @@ def atomic_output(target: Path) -> Iterator[BinaryIO]:
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+        dir=target.parent, prefix=f".{target.name}.", suffix=PARTIAL_SUFFIX
     )
     temporary = Path(name)
     try:
@@ -59,6 +60,18 @@ def atomic_output(target: Path) -> Iterator[BinaryIO]:
         raise
     _sync_directory(target.parent)
     _release_in_background(replaced)
+
+
+def replace_durably(written: Path, target: Path) -> None:
+    """Rename the completely written file ``written`` over ``target``, flushed to disk first.
+
+    For files that must be written under a name of their own (a download that a later call
+    resumes); anything written in one go should use :func:`atomic_output`.
+    """
+    with written.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    written.replace(target)
+    _sync_directory(target.parent)
 
 
 def sync_while(out: BinaryIO, work: Callable[[], _T]) -> _T:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from nemo.core.classes._artifacts import NEMO_PREFIX
+from nemo.core.connectors._archive_config import config_leaves
 from nemo.core.connectors._limits import ArchiveLimits
 from nemo.core.connectors._tar_reader import NemoArchive
 
@@ -56,10 +57,12 @@ def describe_archive(path: str | Path, limits: ArchiveLimits | None = None) -> A
         weights = connector._stored_weights(archive)
         tree = OmegaConf.to_container(config, resolve=False)
         assert isinstance(tree, dict)
-        artifacts = [
-            ArtifactInfo(key, name, _size(archive, name))
-            for key, name in _artifact_references(tree, "")
+        references = [
+            (key, value.removeprefix(NEMO_PREFIX))
+            for key, value in config_leaves(tree)
+            if isinstance(value, str) and value.startswith(NEMO_PREFIX)
         ]
+        artifacts = [ArtifactInfo(key, name, _size(archive, name)) for key, name in references]
         known = {connector.model_config_yaml, member.name} | {a.member for a in artifacts}
         others = sorted(
             m.name for m in archive.members.values() if not m.is_dir and m.name not in known
@@ -89,19 +92,6 @@ def describe_archive(path: str | Path, limits: ArchiveLimits | None = None) -> A
             artifacts=artifacts,
             other_members=others,
         )
-
-
-def _artifact_references(node: Any, prefix: str) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _artifact_references(value, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            found += _artifact_references(item, f"{prefix}[{index}]")
-    elif isinstance(node, str) and node.startswith(NEMO_PREFIX):
-        found.append((prefix, node.removeprefix(NEMO_PREFIX)))
-    return found
 
 
 def _size(archive: NemoArchive, name: str) -> int | None:

@@ -10,10 +10,10 @@ be imported are left to the normal error path.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from nemo.core.connectors._archive_config import config_leaves
 from nemo.core.connectors._errors import NemoArchiveError
 
 __all__ = ["check_restore_targets"]
@@ -30,7 +30,11 @@ def check_restore_targets(config: Any, archive: Path | None) -> None:
     if not isinstance(tree, dict):
         return
     if "_target_" in tree:
-        targets = list(_hydra_targets(tree, ""))  # Hydra builds nested targets too
+        targets = [  # Hydra builds nested targets too
+            (key, value)
+            for key, value in config_leaves(tree)
+            if key.rpartition(".")[2] == "_target_" and isinstance(value, str)
+        ]
     elif isinstance(tree.get("target"), str):
         targets = [("target", tree["target"])]
     else:
@@ -49,19 +53,6 @@ def check_restore_targets(config: Any, archive: Path | None) -> None:
                 "else, so that an archive cannot run code. If you trust this archive, build "
                 "the model from its config yourself"
             )
-
-
-def _hydra_targets(node: Any, prefix: str) -> Iterator[tuple[str, str]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            if key == "_target_" and isinstance(value, str):
-                yield path, value
-            else:
-                yield from _hydra_targets(value, path)
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _hydra_targets(item, f"{prefix}[{index}]")
 
 
 def _locate(path: str) -> object | None:

@@ -7,114 +7,25 @@ on every call of a typed method. Importing this package does not import torch.
 
 from __future__ import annotations
 
-from nemo.core.neural_types.axes import (
-    AxisKind,
-    AxisKindAbstract,
-    AxisType,
-)
-from nemo.core.neural_types.comparison import (
-    NeuralTypeComparisonResult,
-)
-from nemo.core.neural_types.elements import (
-    AcousticEncodedRepresentation,
-    AudioSignal,
-    BoolType,
-    CategoricalValuesType,
-    ChannelType,
-    ClassificationTarget,
-    ElementType,
-    EmbeddedTextType,
-    EncodedRepresentation,
-    FloatType,
-    HypothesisType,
-    ImageFeatureValue,
-    ImageValue,
-    Index,
-    IntType,
-    LabelsType,
-    Length,
-    LengthsType,
-    LogDeterminantType,
-    LogitsType,
-    LogprobsType,
-    LossType,
-    MaskType,
-    MelSpectrogramType,
-    MFCCSpectrogramType,
-    NormalDistributionLogVarianceType,
-    NormalDistributionMeanType,
-    NormalDistributionSamplesType,
-    NormalizedImageValue,
-    PredictionsType,
-    ProbabilityDistributionSamplesType,
-    RegressionValuesType,
-    SequenceToSequenceAlignmentType,
-    SpectrogramType,
-    StringLabel,
-    StringType,
-    Target,
-    TokenDurationType,
-    TokenIndex,
-    TokenLogDurationType,
-    VoidType,
-)
+from nemo.core.neural_types import axes, comparison, elements
+from nemo.core.neural_types.axes import *  # noqa: F403
+from nemo.core.neural_types.comparison import *  # noqa: F403
+from nemo.core.neural_types.elements import *  # noqa: F403
 from nemo.core.neural_types.errors import (
     NeuralPortNameMismatchError,
     NeuralPortNmTensorMismatchError,
     NeuralTypeError,
 )
-from nemo.core.neural_types.neural_type import (
-    NeuralType,
-)
+from nemo.core.neural_types.neural_type import NeuralType
 
 __all__ = [
-    "AcousticEncodedRepresentation",
-    "AudioSignal",
-    "AxisKind",
-    "AxisKindAbstract",
-    "AxisType",
-    "BoolType",
-    "CategoricalValuesType",
-    "ChannelType",
-    "ClassificationTarget",
-    "ElementType",
-    "EmbeddedTextType",
-    "EncodedRepresentation",
-    "FloatType",
-    "HypothesisType",
-    "ImageFeatureValue",
-    "ImageValue",
-    "Index",
-    "IntType",
-    "LabelsType",
-    "Length",
-    "LengthsType",
-    "LogDeterminantType",
-    "LogitsType",
-    "LogprobsType",
-    "LossType",
-    "MFCCSpectrogramType",
-    "MaskType",
-    "MelSpectrogramType",
     "NeuralPortNameMismatchError",
     "NeuralPortNmTensorMismatchError",
     "NeuralType",
-    "NeuralTypeComparisonResult",
     "NeuralTypeError",
-    "NormalDistributionLogVarianceType",
-    "NormalDistributionMeanType",
-    "NormalDistributionSamplesType",
-    "NormalizedImageValue",
-    "PredictionsType",
-    "ProbabilityDistributionSamplesType",
-    "RegressionValuesType",
-    "SequenceToSequenceAlignmentType",
-    "SpectrogramType",
-    "StringLabel",
-    "StringType",
-    "Target",
-    "TokenDurationType",
-    "TokenIndex",
-    "TokenLogDurationType",
-    "VoidType",
 ]
+# The submodules' own lists, so that an element type added there is exported here too (the
+# errors module's message helpers stay internal).
+__all__ += axes.__all__
+__all__ += comparison.__all__
+__all__ += elements.__all__

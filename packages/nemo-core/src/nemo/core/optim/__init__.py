@@ -8,7 +8,7 @@ resolve by class name through the registries, so they come from the installed pl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from nemo.core._lazy import lazy_exports
 from nemo.core.optim._provided import registered_exports
@@ -27,20 +27,11 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = list(_EXPORTS)
 
-_local, _local_dir = lazy_exports(__name__, _EXPORTS)
-_registered, _registered_dir = registered_exports(
-    __name__, (("optimizers", False), ("schedulers", False))
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    _EXPORTS,
+    fallback=registered_exports(__name__, (("optimizers", False), ("schedulers", False))),
 )
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return _local(name)
-    return _registered(name)
-
-
-def __dir__() -> list[str]:
-    return sorted(set(_local_dir()) | set(_registered_dir()))
 
 
 if TYPE_CHECKING:

@@ -7,39 +7,44 @@ path (``_target_``, or Hydra 0.x ``target``/``cls`` with ``params``).
 
 from __future__ import annotations
 
-import copy
 import dataclasses
+import functools
 from collections.abc import Mapping
 from typing import Any
 
-from nemo.core.config._params import ParamsView, build_params, params_to_kwargs
+from nemo.core.classes._config import plain_dict
+from nemo.core.config._params import ParamsView, build_params, check_arguments, params_to_kwargs
+from nemo.core.plugins import Registry
+from nemo.core.plugins._registry import singular
 
 __all__ = [
     "has_class_path",
     "params_fields",
     "params_from_args",
     "params_from_class_path",
-    "plain_dict",
+    "registered_partial",
 ]
 
 _CLASS_PATH_KEYS = ("_target_", "target", "cls")
 
 
-def plain_dict(config: Any, *, what: str) -> dict[str, Any]:
-    """A deep, resolved plain-dict copy of a DictConfig, a mapping or a dataclass instance."""
-    from omegaconf import DictConfig, OmegaConf
+def registered_partial(
+    registry: Registry, name: str, kwargs: dict[str, Any]
+) -> functools.partial[Any]:
+    """``functools.partial(Class, **kwargs)`` of the class registered as ``name``.
 
-    if isinstance(config, DictConfig):
-        container = OmegaConf.to_container(config, resolve=True)
-        assert isinstance(container, dict)
-        return {str(key): value for key, value in container.items()}
-    if dataclasses.is_dataclass(config) and not isinstance(config, type):
-        return {f.name: copy.deepcopy(getattr(config, f.name)) for f in dataclasses.fields(config)}
-    if not isinstance(config, Mapping):
-        raise TypeError(
-            f"{what} must be a mapping (a dict or DictConfig), got {type(config).__name__}"
-        )
-    return {str(key): copy.deepcopy(value) for key, value in config.items()}
+    The arguments are checked now, against the class and its registered params dataclass, so a
+    misspelt one fails naming itself rather than deep inside the first call.
+    """
+    registration = registry.get(name)
+    target = registration.load()
+    check_arguments(
+        target,
+        kwargs,
+        params_cls=registration.load_params(),
+        purpose=f"{singular(registry.kind)} {registration.name!r}",
+    )
+    return functools.partial(target, **kwargs)
 
 
 def has_class_path(args: Mapping[str, Any]) -> bool:

@@ -13,14 +13,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from nemo.core import plugins
-from nemo.core.config._params import accepted_arguments, check_arguments
+from nemo.core.classes._config import plain_dict
+from nemo.core.config._params import accepted_arguments
 from nemo.core.config.schedulers import AVAILABLE_SCHEDULER_PARAMS
 from nemo.core.optim._config_args import (
     has_class_path,
     params_fields,
     params_from_args,
     params_from_class_path,
-    plain_dict,
+    registered_partial,
 )
 from nemo.core.optim._provided import registered_exports
 from nemo.utils import logging
@@ -71,15 +72,7 @@ def get_scheduler(name: str, **kwargs: Any) -> functools.partial[Any]:
     Unknown names raise ``ValueError`` listing the available ones; an unknown argument raises
     naming the params dataclass.
     """
-    registration = plugins.schedulers.get(name)
-    scheduler = registration.load()
-    check_arguments(
-        scheduler,
-        kwargs,
-        params_cls=registration.load_params(),
-        purpose=f"scheduler {registration.name!r}",
-    )
-    return functools.partial(scheduler, **kwargs)
+    return registered_partial(plugins.schedulers, name, kwargs)
 
 
 def compute_max_steps(

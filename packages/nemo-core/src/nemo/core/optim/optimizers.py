@@ -11,14 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from nemo.core import plugins
-from nemo.core.config._params import check_arguments
+from nemo.core.classes._config import plain_dict
 from nemo.core.config.optimizers import AVAILABLE_OPTIMIZER_PARAMS
 from nemo.core.optim._config_args import (
     has_class_path,
     params_fields,
     params_from_args,
     params_from_class_path,
-    plain_dict,
+    registered_partial,
 )
 
 __all__ = [
@@ -46,15 +46,7 @@ def get_optimizer(name: str, **kwargs: Any) -> functools.partial[Any]:
     Unknown names raise ``ValueError`` listing the available ones (and which distribution to
     install for a name ours provide); an unknown argument raises naming the params dataclass.
     """
-    registration = plugins.optimizers.get(name)
-    optimizer = registration.load()
-    check_arguments(
-        optimizer,
-        kwargs,
-        params_cls=registration.load_params(),
-        purpose=f"optimizer {registration.name!r}",
-    )
-    return functools.partial(optimizer, **kwargs)
+    return registered_partial(plugins.optimizers, name, kwargs)
 
 
 def parse_optimizer_args(optimizer_name: str, optimizer_kwargs: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from nemo.core.plugins._errors import PluginWarning, RegistrationConflictError, 
 from nemo.core.plugins._manager import ENTRY_POINT_GROUP, system
 from nemo.core.plugins._markers import hookimpl, hookspec
 from nemo.core.plugins._records import PluginRecord, PluginStatus
-from nemo.core.plugins._registrar import Registrar, make_registration
+from nemo.core.plugins._registrar import Registrar
 from nemo.core.plugins._registry import KINDS, RUNTIME_PROVIDER, Registration, Registry
 
 # Not typing's: importing this package is on the start-up path of every `nemo` command and
@@ -98,9 +98,14 @@ def first_hook_result(hook_name: str, **kwargs: Any) -> Any:
     return system.call_first(hook_name, **kwargs)
 
 
-def _register(kind: str, name: str, target: Any, *, override: bool, **fields: Any) -> None:
-    registration = make_registration(kind, name, target, provider=RUNTIME_PROVIDER, **fields)
-    system.register_runtime(registration, override=override)
+class _RuntimeRegistrar(Registrar):
+    """The registrar of scripts and notebooks: each registration takes effect at once."""
+
+    def _accept(self, registration: Registration, override: bool) -> None:
+        system.register_runtime(registration, override=override)
+
+
+_runtime = _RuntimeRegistrar(RUNTIME_PROVIDER)
 
 
 def register_model(
@@ -112,7 +117,7 @@ def register_model(
     override: bool = False,
 ) -> None:
     """Register a model class under ``name`` for this process."""
-    _register("models", name, model, aliases=aliases, description=description, override=override)
+    _runtime.model(name, model, aliases=aliases, description=description, override=override)
 
 
 def register_optimizer(
@@ -129,15 +134,10 @@ def register_optimizer(
     A name that is already registered raises :class:`RegistrationConflictError` unless
     ``override=True``.
     """
-    _register(
-        "optimizers",
-        name,
-        optimizer,
-        params=optimizer_params,
-        aliases=aliases,
-        description=description,
-        override=override,
-    )
+    _runtime.optimizer(
+        name, optimizer, optimizer_params,
+        aliases=aliases, description=description, override=override,
+    )  # fmt: skip
 
 
 def register_scheduler(
@@ -150,15 +150,10 @@ def register_scheduler(
     override: bool = False,
 ) -> None:
     """Register a learning-rate scheduler class and its params dataclass for this process."""
-    _register(
-        "schedulers",
-        name,
-        scheduler,
-        params=scheduler_params,
-        aliases=aliases,
-        description=description,
-        override=override,
-    )
+    _runtime.scheduler(
+        name, scheduler, scheduler_params,
+        aliases=aliases, description=description, override=override,
+    )  # fmt: skip
 
 
 def register_pretrained(
@@ -173,13 +168,7 @@ def register_pretrained(
     **extra: Any,
 ) -> None:
     """Register a pretrained checkpoint for this process."""
-    info = {"location": location, "sha256": sha256, **extra}
-    _register(
-        "pretrained",
-        name,
-        class_,
-        aliases=aliases,
-        description=description,
-        override=override,
-        info=info,
-    )
+    _runtime.pretrained(
+        name, class_=class_, location=location, description=description,
+        aliases=aliases, sha256=sha256, override=override, **extra,
+    )  # fmt: skip

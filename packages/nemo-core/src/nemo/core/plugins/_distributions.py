@@ -34,6 +34,7 @@ __all__ = [
     "canonical_name",
     "core_requirement_problem",
     "plugin_entry_points",
+    "split_requirement",
 ]
 
 _CORE = "nemo-core"
@@ -271,7 +272,7 @@ def core_requirement_problem(info: DistributionInfo, core_version: str) -> str |
     for line in info.core_requirements:
         simple = _simple_requirement(line)
         if simple is None:
-            name, specifier, marker = _split_requirement(line)
+            name, specifier, marker = split_requirement(line)
         else:
             (name, specifier), marker = simple, ""
         if canonical_name(name) != _CORE:
@@ -297,7 +298,8 @@ def _simple_requirement(line: str) -> tuple[str, str] | None:
     return name, specifier.strip()
 
 
-def _split_requirement(line: str) -> tuple[str, str, str]:
+def split_requirement(line: str) -> tuple[str, str, str]:
+    """``(name, specifier, marker)`` of a ``Requires-Dist`` line, without importing packaging."""
     import re
 
     requirement, _, marker = line.partition(";")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from _thread import RLock, get_ident
 
+from nemo.core._env import env_flag
 from nemo.core.plugins import hookspecs
 from nemo.core.plugins._distributions import (
     DistributionInfo,
@@ -52,7 +53,6 @@ _BUILTIN_PLUGINS = {
     "pretrained": "nemo.core.pretrained._plugin",  # http(s) and package:// locations
 }
 _CORE_DISTRIBUTION = "nemo-core"
-_TRUTHY = {"1", "true", "yes", "on"}
 
 
 class PluginSystem:
@@ -317,7 +317,7 @@ def _allowed(entry_point_name: str, dist_name: str) -> tuple[bool, str]:
     listed = os.environ.get("NEMO_PLUGINS")
     names = {canonical_name(n) for n in (listed or "").split(",") if n.strip()}
     named = bool(names & {canonical_name(entry_point_name), canonical_name(dist_name)})
-    if os.environ.get("NEMO_DISABLE_PLUGIN_AUTOLOAD", "").strip().lower() in _TRUTHY:
+    if env_flag("NEMO_DISABLE_PLUGIN_AUTOLOAD"):
         if named:
             return True, ""
         return False, "not loaded: NEMO_DISABLE_PLUGIN_AUTOLOAD is set and NEMO_PLUGINS omits it"

@@ -88,6 +88,10 @@ class Registrar:
 
     def _add(self, kind: str, name: str, target: Any, override: bool, **fields: Any) -> None:
         registration = make_registration(kind, name, target, provider=self.provider, **fields)
+        self._accept(registration, override)
+
+    def _accept(self, registration: Registration, override: bool) -> None:
+        """Keep the registration until the hook returns (a hook that raises registers nothing)."""
         self.pending.append((registration, override))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from _thread import RLock
 
+from nemo.core._suggest import close_matches
 from nemo.core.plugins._errors import RegistrationConflictError, UnknownNameError
 from nemo.core.plugins._known import known_provider
 from nemo.core.plugins._refs import describe_target, is_lazy_ref, resolve_ref
@@ -247,8 +248,6 @@ class Registry:
         return matches[0] if len(matches) == 1 else None
 
     def _unknown_message(self, name: str) -> str:
-        import difflib
-
         message = f"unknown {singular(self.kind)} {name!r}."
         provider = known_provider(self.kind, name)
         if provider is not None:
@@ -259,10 +258,7 @@ class Registry:
             )
         with self._lock:
             candidates = {n: e.name for e in self._entries.values() for n in (e.name, *e.aliases)}
-        close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
-        if not close:
-            lowered = {c.casefold(): c for c in candidates}
-            close = [lowered[c] for c in difflib.get_close_matches(name.casefold(), lowered, n=3)]
+        close = close_matches(name, candidates)
         if close:
             message += " Did you mean: " + ", ".join(repr(c) for c in close) + "?"
         available = sorted({e for e in candidates.values()}, key=str.casefold)

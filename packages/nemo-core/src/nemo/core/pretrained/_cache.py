@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -26,19 +25,21 @@ from nemo.utils import logging
 
 __all__ = [
     "PART_SUFFIX",
+    "SIDE_SUFFIXES",
     "VALIDATOR_SUFFIX",
     "discard",
     "entry_dir",
     "entry_lock",
     "file_sha256",
     "is_inside",
-    "publish",
     "verify",
 ]
 
 PART_SUFFIX = ".part"
 VALIDATOR_SUFFIX = ".part.validator"
 _VERIFIED_SUFFIX = ".verified"
+# What may be kept beside a cached file: its stamp, a partial download, the partial's validator.
+SIDE_SUFFIXES = (_VERIFIED_SUFFIX, PART_SUFFIX, VALIDATOR_SUFFIX)
 _CHUNK = 1 << 20
 
 
@@ -111,21 +112,8 @@ else:
 
 def discard(final: Path) -> None:
     """Delete ``final`` and everything kept beside it (stamp, partial download, validator)."""
-    for suffix in ("", _VERIFIED_SUFFIX, PART_SUFFIX, VALIDATOR_SUFFIX):
+    for suffix in ("", *SIDE_SUFFIXES):
         final.with_name(final.name + suffix).unlink(missing_ok=True)
-
-
-def publish(part: Path, final: Path) -> None:
-    """Give a completely written ``part`` file its final name, atomically and durably."""
-    with part.open("rb+") as handle:
-        os.fsync(handle.fileno())
-    part.replace(final)
-    with contextlib.suppress(OSError):  # not every platform can fsync a directory
-        directory = os.open(final.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
 
 
 def file_sha256(path: Path) -> str:

@@ -29,7 +29,7 @@ from functools import cache, cached_property
 
 from nemo.core import plugins
 from nemo.core.plugins import PluginWarning, Registration, UnknownNameError
-from nemo.core.plugins._distributions import _split_requirement, canonical_name
+from nemo.core.plugins._distributions import canonical_name, split_requirement
 from nemo.core.plugins._refs import is_lazy_ref
 from nemo.core.plugins._registry import RUNTIME_PROVIDER
 from nemo.core.pretrained._errors import PretrainedModelNotFoundError
@@ -205,7 +205,7 @@ class _Installed:
                 lines = requires(dist) or []
             except PackageNotFoundError:
                 lines = []
-            self._requirements[dist] = [canonical_name(_split_requirement(x)[0]) for x in lines]
+            self._requirements[dist] = [canonical_name(split_requirement(x)[0]) for x in lines]
         return self._requirements[dist]
 
 

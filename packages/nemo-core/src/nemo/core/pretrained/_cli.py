@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from nemo.core.cli._format import print_json, print_table
-from nemo.core.pretrained._cache import entry_dir
+from nemo.core.pretrained._cache import PART_SUFFIX, SIDE_SUFFIXES, entry_dir
 from nemo.core.pretrained._catalog import list_pretrained
 from nemo.core.pretrained._errors import (
     ChecksumMismatchError,
@@ -20,8 +20,6 @@ from nemo.core.pretrained._fetch import fetch_pretrained
 from nemo.core.pretrained._settings import resolve_cache_dir
 
 __all__ = ["download", "show_cache"]
-
-_SIDE_FILES = (".part", ".verified", ".validator")
 
 
 def download(args: argparse.Namespace) -> int:
@@ -55,8 +53,8 @@ def show_cache(args: argparse.Namespace) -> int:
     for path in sorted(root.glob("*/*/*")):
         if not path.is_file() or path.parent.parent.name not in ("sha256", "location"):
             continue
-        partial = path.name.endswith(".part")
-        if not partial and path.name.endswith(_SIDE_FILES):
+        partial = path.name.endswith(PART_SUFFIX)
+        if not partial and path.name.endswith(SIDE_SUFFIXES):
             continue
         rows.append(
             {

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from nemo.core.pretrained._cache import PART_SUFFIX, VALIDATOR_SUFFIX, discard, publish
+from nemo.core.connectors._atomic import replace_durably
+from nemo.core.pretrained._cache import PART_SUFFIX, VALIDATOR_SUFFIX, discard
 from nemo.core.pretrained._errors import DownloadError, LocationError, OfflineError
 from nemo.core.pretrained._progress import Progress
 from nemo.core.pretrained._settings import OFFLINE_ENV, DownloadPolicy, is_offline
@@ -89,7 +90,7 @@ def download_url(
     part = final.with_name(final.name + PART_SUFFIX)
     logging.info("downloading %s to %s", url, final)
     _download(url, part, DownloadPolicy.from_env(), label=final.name)
-    publish(part, final)
+    replace_durably(part, final)
     final.with_name(final.name + VALIDATOR_SUFFIX).unlink(missing_ok=True)
     return final
 

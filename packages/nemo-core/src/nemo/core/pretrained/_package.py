@@ -13,7 +13,8 @@ import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from nemo.core.pretrained._cache import PART_SUFFIX, discard, publish
+from nemo.core.connectors._atomic import replace_durably
+from nemo.core.pretrained._cache import PART_SUFFIX, discard
 from nemo.core.pretrained._errors import LocationError
 
 __all__ = ["SCHEME", "package_location", "resolve_package_location"]
@@ -53,7 +54,7 @@ def resolve_package_location(location: str, cache_dir: Path, refresh: bool) -> P
     part = final.with_name(final.name + PART_SUFFIX)
     with resource.open("rb") as source, part.open("wb") as target:
         shutil.copyfileobj(source, target)
-    publish(part, final)
+    replace_durably(part, final)
     return final
 
 

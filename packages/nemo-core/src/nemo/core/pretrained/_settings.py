@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from nemo.core.plugins._manager import _TRUTHY
+from nemo.core._env import env_flag
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -34,7 +34,7 @@ _DEFAULT_SUBDIR = ("torch", "NeMo", "cache-v1")
 
 def is_offline() -> bool:
     """Whether ``NEMO_OFFLINE`` forbids network access (resolvers must honour it)."""
-    return os.environ.get(OFFLINE_ENV, "").strip().lower() in _TRUTHY
+    return env_flag(OFFLINE_ENV)
 
 
 def default_cache_root() -> Path:
