@@ -72,6 +72,41 @@ def test_train_with_overrides_then_transcribe_and_score(tmp_path: Path) -> None:
     assert re.search(r"WER \d+\.\d+% on 200 utterances", scored.stdout), scored.stdout
 
 
+def test_bpe_training_keeps_its_tokenizer_inside_the_archive(tmp_path: Path) -> None:
+    import shutil
+
+    run(
+        str(REPO / "tools" / "process_asr_text_tokenizer.py"),
+        "--manifest",
+        str(CORPUS / "train_manifest.json"),
+        "--data_root",
+        str(tmp_path / "tok"),
+        "--vocab_size",
+        "48",
+    )
+    tokenizer_dir = tmp_path / "tok" / "tokenizer_spe_bpe_v48"
+    run(
+        str(ASR / "speech_to_text_bpe.py"),
+        f"model.tokenizer.dir={tokenizer_dir}",
+        f"exp_manager.exp_dir={tmp_path}",
+        "exp_manager.name=bpe",
+        "trainer.max_steps=2",
+        "+trainer.limit_val_batches=1",
+        "+model.train_ds.max_utts=32",
+        "model.test_ds.manifest_filepath=null",
+    )
+    shutil.rmtree(tmp_path / "tok")  # the archive must not need the original files
+    (archive,) = (tmp_path / "bpe").glob("*/checkpoints/bpe.nemo")
+    probe = (
+        "import sys; from nemo.core.classes import ModelPT; "
+        "m = ModelPT.restore_from(sys.argv[1], map_location='cpu'); "
+        "print(type(m).__name__, m.tokenizer.vocab_size, len(m.transcribe([sys.argv[2]])))"
+    )
+    audio = str(CORPUS / "audio" / "test" / "test_00000.flac")
+    done = run("-c", probe, str(archive), audio, cwd=tmp_path)
+    assert done.stdout.split()[-3:] == ["EncDecCTCModelBPE", "48", "1"]
+
+
 def test_a_typo_in_an_override_is_refused_before_training(tmp_path: Path) -> None:
     done = subprocess.run(
         [
