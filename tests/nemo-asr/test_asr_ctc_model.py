@@ -274,5 +274,39 @@ def test_a_few_training_steps_lower_the_loss_and_log_nemo_metrics(tmp_path, quie
     assert tested["test_loss"] == pytest.approx(eval_loss(), rel=1e-4)  # one batch of all four
 
 
+def _seeded_training(tmp_path, quiet_trainer, seed: int) -> dict[str, torch.Tensor]:
+    import pytorch_lightning as pl
+
+    pl.seed_everything(seed)
+    manifest = str(write_fixture_manifest(tmp_path / "manifest.json"))
+    config = OmegaConf.create(small_trainable_config())
+    config.spec_augment = {
+        "_target_": "nemo.collections.asr.modules.SpectrogramAugmentation",
+        "freq_masks": 2,
+        "time_masks": 2,
+        "freq_width": 8,
+        "time_width": 0.1,
+    }
+    config.train_ds = {
+        "manifest_filepath": manifest,
+        "batch_size": 2,
+        "shuffle": True,
+        "augmentor": {"speed": {"prob": 0.5}, "gain": {"prob": 0.5}},
+    }
+    config.optim = {"name": "adam", "lr": 0.01}
+    model = EncDecCTCModel(cfg=config, trainer=quiet_trainer(max_steps=4))
+    model.trainer.fit(model)
+    return {name: value.detach().clone() for name, value in model.state_dict().items()}
+
+
+def test_a_seeded_training_with_augmentation_is_reproducible(tmp_path, quiet_trainer):
+    # SpecAugment, the waveform augmentor, dropout and shuffling all follow seed_everything.
+    first = _seeded_training(tmp_path / "a", quiet_trainer, seed=7)
+    again = _seeded_training(tmp_path / "b", quiet_trainer, seed=7)
+    other = _seeded_training(tmp_path / "c", quiet_trainer, seed=8)
+    assert all(torch.equal(first[name], again[name]) for name in first)
+    assert not all(torch.equal(first[name], other[name]) for name in first)
+
+
 def _references() -> list[str]:
     return [expected()[w.name]["reference_text"] for w in WAVS]

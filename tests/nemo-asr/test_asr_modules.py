@@ -146,6 +146,28 @@ def test_spec_augment_masks_within_bounds_and_is_reproducible():
     assert torch.equal(none, spec)
 
 
+def test_spec_augment_without_rng_follows_the_process_generator():
+    import copy
+    import pickle
+    import random
+
+    spec, length = torch.ones(2, 64, 100), torch.tensor([100, 60])
+    augment = SpectrogramAugmentation(freq_masks=2, time_masks=2, freq_width=8, time_width=10)
+    random.seed(11)
+    masked = augment(input_spec=spec, length=length)
+    random.seed(11)
+    state = random.getstate()
+    # copies (deepcopy of a model, pickles for spawned workers) neither carry nor reset the state
+    copied, unpickled = copy.deepcopy(augment), pickle.loads(pickle.dumps(augment))
+    assert random.getstate() == state
+    assert unpickled.spec_augment._rng is augment.spec_augment._rng
+    assert torch.equal(copied(input_spec=spec, length=length), masked)
+    random.seed(12)
+    assert not torch.equal(augment(input_spec=spec, length=length), masked)
+    with pytest.raises(TypeError, match="process-wide"):
+        augment.spec_augment._rng.seed(3)
+
+
 # -- encoder and decoder ----------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from torch import nn
 
 from nemo.collections.asr.parts.preprocessing.mel import mel_filterbank
 from nemo.collections.asr.parts.utils._frames import valid_frames
+from nemo.collections.asr.parts.utils._random import make_rng
 
 __all__ = ["CONSTANT", "FilterbankFeatures", "normalize_batch", "splice_frames"]
 
@@ -157,7 +158,7 @@ class FilterbankFeatures(nn.Module):
         self.use_grads = use_grads
         self.nb_augmentation_prob = nb_augmentation_prob
         self._nb_max_fft_bin = int((nb_max_freq / sample_rate) * self.n_fft)
-        self._rng = random.Random() if rng is None else rng
+        self._rng = make_rng(rng)
 
         window_fn = _WINDOWS[window]
         window_tensor = window_fn(self.win_length, periodic=False) if window_fn else None

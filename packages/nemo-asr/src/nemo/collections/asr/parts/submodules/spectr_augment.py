@@ -1,7 +1,8 @@
 """SpecAugment and SpecCutout: random masking of spectrograms while training.
 
-Random draws use a :class:`random.Random` (pass ``rng`` — an instance or an int seed — for
-reproducible masks), with NeMo's bounds: a mask's start and width are each drawn uniformly,
+Without ``rng`` the masks are drawn from the process-wide :mod:`random` generator, which
+``seed_everything`` seeds and a resumed run restores; ``rng`` (a ``random.Random`` or an int seed)
+gives a module its own. NeMo's bounds: a mask's start and width are each drawn uniformly,
 inclusive of both ends.
 """
 
@@ -12,16 +13,9 @@ import random
 import torch
 from torch import nn
 
+from nemo.collections.asr.parts.utils._random import make_rng
+
 __all__ = ["SpecAugment", "SpecCutout", "make_rng"]
-
-
-def make_rng(rng: random.Random | int | None) -> random.Random:
-    """A :class:`random.Random` from an instance (used as is), a seed, or ``None`` (fresh)."""
-    if isinstance(rng, random.Random):
-        return rng
-    if rng is None or isinstance(rng, int):
-        return random.Random(rng)
-    raise TypeError(f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}")
 
 
 def _check_count(name: str, value: int) -> None:
