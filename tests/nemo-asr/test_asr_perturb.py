@@ -202,15 +202,17 @@ def test_process_augmentations_from_yaml_is_seeded() -> None:
     assert process_augmentations(None) is None
 
 
-def test_without_a_seed_augmentation_follows_torch_seed() -> None:
+def test_without_a_seed_augmentation_follows_the_process_seed() -> None:
+    # the generator seed_everything seeds and a resumed run restores
     config = {"gain": {"prob": 1.0}}
 
-    def levels() -> list[float]:
-        torch.manual_seed(123)
+    def levels(seed: int) -> list[float]:
+        random.seed(seed)
         augmentor = process_augmentations(config)
         return [augmentor.perturb(speech_like(0.05)).rms_db for _ in range(3)]  # type: ignore[union-attr]
 
-    assert levels() == levels()
+    assert levels(123) == levels(123)
+    assert levels(123) != levels(124)
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,11 @@ same command ends with the same weights as an uninterrupted one, bit for bit on 
   whose ``state_dict``/``load_state_dict`` restore its position); with a plain shuffling
   DataLoader a resume from an epoch's end is still exact (its order comes from the restored
   global generator) but a resume mid-epoch starts that epoch over in a new order;
-* data loading draws no random numbers from the global generators (augmentation in the model,
-  or seeded from the batch, is fine), and ``limit_train_batches`` is not used;
+* data loading draws random numbers in the training process itself (``num_workers=0``), where
+  the saved generator states are those after the last batch trained on (nemo-asr's augmentation
+  draws from python's generator there), or not at all: what DataLoader workers draw is not
+  saved, so with workers a mid-epoch resume perturbs the rest of that epoch differently;
+* ``limit_train_batches`` is not used;
 * the trainer and exp_manager settings are the same (the same command).
 
 Work done after the last checkpoint is redone: checkpoint with ``every_n_train_steps`` to lose

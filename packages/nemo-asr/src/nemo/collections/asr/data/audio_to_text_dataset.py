@@ -20,6 +20,9 @@ Config keys (NeMo's, plus the extensions marked *):
 * batching *: ``duration_bucketing: true`` batches utterances of similar duration
   (:class:`DurationBucketingSampler`), ``bucketing_pool`` batches per sorting pool (default 32,
   0 sorts everything), ``bucketing_seed`` (default 0).
+
+Loaders of map-style (manifest) data are :class:`~nemo.utils.resumable_loader.ResumableDataLoader`
+s: a run that exp_manager resumes continues inside the interrupted epoch, with the same order.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from nemo.collections.asr.data.samplers import DurationBucketingSampler
 from nemo.collections.asr.parts.preprocessing.perturb import AudioAugmentor, process_augmentations
 from nemo.collections.asr.parts.utils._config import to_plain
 from nemo.utils import logging
+from nemo.utils.resumable_loader import ResumableDataLoader
 
 __all__ = [
     "get_audio_to_text_dataloader",
@@ -240,14 +244,15 @@ def get_audio_to_text_dataloader(
                 seed=int(config.get("bucketing_seed", 0)),
             )
             shuffle = False  # the sampler shuffles
-    return torch.utils.data.DataLoader(
-        dataset,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        sampler=sampler,
-        collate_fn=dataset.collate_fn,
-        drop_last=drop_last,
-        num_workers=num_workers,
-        pin_memory=bool(config.get("pin_memory", False)),
-        persistent_workers=bool(config.get("persistent_workers", False)) and num_workers > 0,
-    )
+    options: dict[str, Any] = {
+        "batch_size": batch_size,
+        "collate_fn": dataset.collate_fn,
+        "drop_last": drop_last,
+        "num_workers": num_workers,
+        "pin_memory": bool(config.get("pin_memory", False)),
+        "persistent_workers": bool(config.get("persistent_workers", False)) and num_workers > 0,
+    }
+    if is_tarred:
+        return torch.utils.data.DataLoader(dataset, **options)
+    # Map-style data resumes mid-epoch: a restarted run skips the batches already trained on.
+    return ResumableDataLoader(dataset, shuffle=shuffle, sampler=sampler, **options)

@@ -11,10 +11,12 @@ Configured from YAML like NeMo's ``augmentor:`` section, one mapping per perturb
       noise: {prob: 0.5, manifest_path: noise.json, min_snr_db: 10, max_snr_db: 30}
       impulse: {prob: 0.2, manifest_path: rirs.json}
 
-Randomness: every perturbation draws from one ``random.Random`` owned by the augmentor (or its
-own, when its config has ``rng: <int>``). Without ``seed`` it follows torch's seed, so
-``seed_everything`` makes runs reproducible; inside DataLoader workers every generator is
-re-seeded from the worker's torch seed, so workers never repeat each other's perturbations.
+Randomness: every perturbation draws from one generator shared through the augmentor (or its
+own, when its config has ``rng: <int>``). Without ``seed``, data loaded in the training process
+draws from the process-wide :mod:`random` generator, which ``seed_everything`` seeds and a resumed
+run restores (so an interrupted run continues with the perturbations of an uninterrupted one);
+inside DataLoader workers every generator is re-seeded from the worker's torch seed, so workers
+never repeat each other's perturbations. With ``seed`` the augmentor has a generator of its own.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from nemo.collections.asr.parts.preprocessing.manifest import ManifestEntries, r
 from nemo.collections.asr.parts.preprocessing.resample import resample, speed_ratio
 from nemo.collections.asr.parts.preprocessing.segment import AudioSegment
 from nemo.collections.asr.parts.utils._config import to_plain
+from nemo.collections.asr.parts.utils._random import make_rng
 
 __all__ = [
     "AudioAugmentor",
@@ -332,9 +335,9 @@ class AudioAugmentor:
     """Applies each ``(probability, perturbation)`` in order, each with its own probability.
 
     ``rng`` (NeMo's argument) may be a ``random.Random``, used as given in this process, or an
-    int seed; ``seed`` is the same as an int ``rng``. Without either, the generator is seeded
-    from torch's seed on first use. In every DataLoader worker all generators are re-seeded
-    from the seed (or torch's) and the worker's torch seed.
+    int seed; ``seed`` is the same as an int ``rng``. Without either, the augmentor draws from
+    the process-wide generator (see the module's docstring). In every DataLoader worker all
+    generators are re-seeded from the seed (or torch's) and the worker's torch seed.
     """
 
     def __init__(
@@ -381,9 +384,14 @@ class AudioAugmentor:
         # torch.initial_seed() is already worker-specific inside a worker.
         base = torch.initial_seed() if self._seed is None else self._seed
         suffix = "" if info is None or self._seed is None else f":{info.seed}"
-        self._rng.seed(f"{base}{suffix}")
+        if self._seed is None and info is None:
+            self._rng = make_rng(None)
+        else:
+            self._rng = random.Random(f"{base}{suffix}")
         for index, (_, perturbation) in enumerate(self._pipeline):
-            if perturbation._rng is not self._rng:
+            if perturbation._shares_rng:
+                perturbation._rng = self._rng
+            else:
                 own = perturbation._own_seed
                 perturbation._rng.seed(f"{base if own is None else own}{suffix}:{index}")
 
