@@ -9,8 +9,8 @@
 * ``bench``     benchmarks: ratios against baselines measured in the same run.
 
 Every install uses ``constraints.txt``. Virtualenvs are reused, and an install step is skipped
-when nothing it depends on (its arguments, constraints.txt, the packages' pyproject.toml files)
-has changed since it last ran in that venv.
+when nothing it depends on (its arguments, constraints.txt, the packages' pyproject.toml files,
+the sources of distributions installed by copy) has changed since it last ran in that venv.
 """
 
 from __future__ import annotations
@@ -49,12 +49,28 @@ def _local_dependencies(distribution: str) -> list[str]:
     return order
 
 
+def _copied_sources(args: tuple[str, ...]) -> list[Path]:
+    """The files of local distributions that ARGS install by copy (not ``-e``)."""
+    files: list[Path] = []
+    for previous, arg in zip(("", *args), args, strict=False):
+        path = Path(arg)
+        if previous != "-e" and (path / "pyproject.toml").is_file():
+            files += [f for f in path.rglob("*") if f.is_file() and "__pycache__" not in f.parts]
+    return sorted(files)
+
+
 def _install(session: nox.Session, *args: str) -> None:
-    """``pip install -c constraints.txt ARGS``, skipped when its inputs are unchanged."""
+    """``pip install -c constraints.txt ARGS``, skipped when its inputs are unchanged.
+
+    The inputs: ARGS, constraints.txt, every pyproject.toml, and the source files of
+    distributions installed by copy (an editable install follows its sources by itself).
+    """
     digest = hashlib.sha256("\0".join(args).encode())
     digest.update(CONSTRAINTS.read_bytes())
     for pyproject in sorted(PACKAGES.glob("*/pyproject.toml")):
         digest.update(pyproject.read_bytes())
+    for source in _copied_sources(args):
+        digest.update(str(source).encode() + b"\0" + source.read_bytes())
     marker = Path(session.virtualenv.location) / ".nemo-install-digest"
     if marker.is_file() and marker.read_text() == digest.hexdigest():
         session.log("install inputs unchanged: skipping pip install")
