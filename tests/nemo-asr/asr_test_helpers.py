@@ -142,6 +142,28 @@ def small_trainable_config(labels: list[str] | None = None) -> dict[str, Any]:
     }
 
 
+def augmented_training_config(manifest: Path, **train_ds: Any) -> DictConfig:
+    """``small_trainable_config`` with SpecAugment, waveform augmentation, shuffled training
+    batches of the manifest (``train_ds`` adds or replaces loader keys) and Adam."""
+    config = OmegaConf.create(small_trainable_config())
+    config.spec_augment = {
+        "_target_": "nemo.collections.asr.modules.SpectrogramAugmentation",
+        "freq_masks": 2,
+        "time_masks": 2,
+        "freq_width": 8,
+        "time_width": 0.1,
+    }
+    config.train_ds = {
+        "manifest_filepath": str(manifest),
+        "batch_size": 2,
+        "shuffle": True,
+        "augmentor": {"speed": {"prob": 0.5}, "white_noise": {"prob": 0.5}},
+        **train_ds,
+    }
+    config.optim = {"name": "adam", "lr": 0.01}
+    return config
+
+
 def write_fixture_manifest(path: Path, texts: list[str] | None = None) -> Path:
     """A manifest of the fixture's four wavs with their reference transcripts."""
     refs = expected()

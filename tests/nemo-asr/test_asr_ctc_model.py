@@ -11,6 +11,7 @@ import torch
 from asr_test_helpers import (
     LABELS,
     WAVS,
+    augmented_training_config,
     expected,
     load_fixture_model,
     read_wav,
@@ -278,22 +279,7 @@ def _seeded_training(tmp_path, quiet_trainer, seed: int) -> dict[str, torch.Tens
     import pytorch_lightning as pl
 
     pl.seed_everything(seed)
-    manifest = str(write_fixture_manifest(tmp_path / "manifest.json"))
-    config = OmegaConf.create(small_trainable_config())
-    config.spec_augment = {
-        "_target_": "nemo.collections.asr.modules.SpectrogramAugmentation",
-        "freq_masks": 2,
-        "time_masks": 2,
-        "freq_width": 8,
-        "time_width": 0.1,
-    }
-    config.train_ds = {
-        "manifest_filepath": manifest,
-        "batch_size": 2,
-        "shuffle": True,
-        "augmentor": {"speed": {"prob": 0.5}, "gain": {"prob": 0.5}},
-    }
-    config.optim = {"name": "adam", "lr": 0.01}
+    config = augmented_training_config(write_fixture_manifest(tmp_path / "manifest.json"))
     model = EncDecCTCModel(cfg=config, trainer=quiet_trainer(max_steps=4))
     model.trainer.fit(model)
     return {name: value.detach().clone() for name, value in model.state_dict().items()}

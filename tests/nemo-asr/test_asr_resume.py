@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 import pytorch_lightning as pl
 import torch
-from asr_test_helpers import small_trainable_config, write_fixture_manifest
-from omegaconf import OmegaConf
+from asr_test_helpers import augmented_training_config, write_fixture_manifest
 
 from nemo.collections.asr.models import EncDecCTCModel
 from nemo.utils.exp_manager import exp_manager
@@ -33,23 +32,8 @@ class _InterruptAt(pl.Callback):
 def _run(directory: Path, bucketing: bool, interrupt_at: int | None = None) -> dict[str, Any]:
     """Train 3 epochs of 4 batches with a checkpoint every step; the final weights, or {}."""
     pl.seed_everything(3, verbose=False)
-    manifest = str(write_fixture_manifest(directory.parent / "manifest.json"))
-    config = OmegaConf.create(small_trainable_config())
-    config.spec_augment = {
-        "_target_": "nemo.collections.asr.modules.SpectrogramAugmentation",
-        "freq_masks": 2,
-        "time_masks": 2,
-        "freq_width": 8,
-        "time_width": 0.1,
-    }
-    config.train_ds = {
-        "manifest_filepath": manifest,
-        "batch_size": 1,
-        "shuffle": True,
-        "duration_bucketing": bucketing,
-        "augmentor": {"speed": {"prob": 0.5}, "white_noise": {"prob": 0.5}},
-    }
-    config.optim = {"name": "adam", "lr": 0.01}
+    manifest = write_fixture_manifest(directory.parent / "manifest.json")
+    config = augmented_training_config(manifest, batch_size=1, duration_bucketing=bucketing)
     callbacks = [] if interrupt_at is None else [_InterruptAt(interrupt_at)]
     trainer = pl.Trainer(
         accelerator="cpu",
