@@ -21,6 +21,7 @@ import importlib
 import json
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 from _harness import ROOT, Context, Result, not_available
@@ -298,57 +299,67 @@ def measure_transcribe(quick: bool, scratch: str) -> dict[str, Any]:
     }
 
 
-def bench_training(context: Context) -> list[Result]:
-    key, measure = "training", "training steps/s of a small QuartzNet, ModelPT + Trainer"
-    target = "≥ 0.97"
+def _ratio_bench(
+    context: Context,
+    key: str,
+    measure: str,
+    threshold: float,
+    baseline: Callable[[dict[str, Any]], str],
+    detail: Callable[[dict[str, Any]], str],
+) -> list[Result]:
+    """One row: ``measure_<key>`` in a worker (and in the peer), its ``ratio`` against a baseline
+    it measured in the same process."""
+    target = f"≥ {threshold}"
     problem = _missing_in_worker(context)
     if problem:
         return [not_available(key, measure, target, problem)]
-    ours = context.worker(context.python, "bench_asr:measure_training")
-    peer, peer_detail = context.peer("bench_asr:measure_training")
-    ratio = ours["ratio"]
+    ours = context.worker(context.python, f"bench_asr:measure_{key}")
+    peer, peer_detail = context.peer(f"bench_asr:measure_{key}")
     return [
         Result(
             key,
             measure,
-            f"hand-written loop, same modules and batches ({ours['hand_steps_s']:.2f} steps/s)",
-            ratio,
+            baseline(ours),
+            ours["ratio"],
             "x baseline",
             target,
-            ratio >= 0.97,
-            detail=f"{ours['trainer_steps_s']:.2f} steps/s; {ours['config']}, "
-            f"{ours['parameters'] / 1e6:.2f} M parameters, batch {BATCH_SIZE}, "
-            f"{ours['optimizer']}",
+            ours["ratio"] >= threshold,
+            detail=detail(ours),
             peer=None if peer is None else peer["ratio"],
             peer_detail=peer_detail,
         )
     ]
+
+
+def bench_training(context: Context) -> list[Result]:
+    return _ratio_bench(
+        context,
+        "training",
+        "training steps/s of a small QuartzNet, ModelPT + Trainer",
+        0.97,
+        lambda ours: (
+            f"hand-written loop, same modules and batches ({ours['hand_steps_s']:.2f} steps/s)"
+        ),
+        lambda ours: (
+            f"{ours['trainer_steps_s']:.2f} steps/s; {ours['config']}, "
+            f"{ours['parameters'] / 1e6:.2f} M parameters, batch {BATCH_SIZE}, "
+            f"{ours['optimizer']}"
+        ),
+    )
 
 
 def bench_transcribe(context: Context) -> list[Result]:
-    key, measure = "transcribe", "`transcribe` of the bundled test split, batch 16"
-    target = "≥ 0.8"
-    problem = _missing_in_worker(context)
-    if problem:
-        return [not_available(key, measure, target, problem)]
-    ours = context.worker(context.python, "bench_asr:measure_transcribe")
-    peer, peer_detail = context.peer("bench_asr:measure_transcribe")
-    ratio = ours["ratio"]
-    return [
-        Result(
-            key,
-            measure,
-            f"`forward` alone on the same batches ({ours['forward_s']:.2f} s)",
-            ratio,
-            "x baseline",
-            target,
-            ratio >= 0.8,
-            detail=f"transcribe {ours['transcribe_s']:.2f} s for {ours['files']} files "
-            f"({ours['audio_s']:.0f} s of audio)",
-            peer=None if peer is None else peer["ratio"],
-            peer_detail=peer_detail,
-        )
-    ]
+    return _ratio_bench(
+        context,
+        "transcribe",
+        "`transcribe` of the bundled test split, batch 16",
+        0.8,
+        lambda ours: f"`forward` alone on the same batches ({ours['forward_s']:.2f} s)",
+        lambda ours: (
+            f"transcribe {ours['transcribe_s']:.2f} s for {ours['files']} files "
+            f"({ours['audio_s']:.0f} s of audio)"
+        ),
+    )
 
 
 def check_available(quick: bool, scratch: str) -> dict[str, Any]:
