@@ -20,8 +20,12 @@ def write_distribution(
     plugins: Mapping[str, str] | None = None,
     modules: Mapping[str, str] | None = None,
     requires: Sequence[str] = (),
+    provides: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Path:
     """Lay out an installed distribution in ``site``: modules plus a ``.dist-info`` directory.
+
+    ``plugins`` are its ``nemo.plugins`` entry points; ``provides`` its declarations, by kind
+    (``{"optimizers": {"lion": "pkg.optim:Lion"}}``).
 
     This is exactly what ``pip install`` leaves behind, so ``importlib.metadata`` finds it the
     same way; tests that need a real ``pip install`` use the venv fixtures instead.
@@ -39,6 +43,10 @@ def write_distribution(
     entry_points = "[nemo.plugins]\n" + "".join(
         f"{ep} = {target}\n" for ep, target in (plugins or {}).items()
     )
+    for kind, names in (provides or {}).items():
+        entry_points += f"[nemo.provides.{kind}]\n" + "".join(
+            f"{name} = {target}\n" for name, target in names.items()
+        )
     (info / "entry_points.txt").write_text(entry_points)
     (info / "RECORD").write_text("")
     return site
@@ -102,7 +110,8 @@ def check_distribution_contract(distribution: str, package: str) -> None:
     * ``nemo`` and ``nemo.collections`` stay PEP 420 namespaces (an ``__init__.py`` there would
       hide every other distribution's subpackages);
     * it requires a nemo-core range that the installed nemo-core satisfies;
-    * each of its plugins loads with no error.
+    * each of its plugins loads with no error;
+    * the names it declares (``nemo.provides.<kind>`` entry points) are those it registers.
     """
     import importlib
     from importlib import metadata
@@ -110,6 +119,7 @@ def check_distribution_contract(distribution: str, package: str) -> None:
     from packaging.requirements import Requirement
 
     from nemo.core import plugins
+    from nemo.core.testing import check_declarations
 
     module = importlib.import_module(package)
     assert module.__version__ == metadata.version(distribution)
@@ -131,6 +141,7 @@ def check_distribution_contract(distribution: str, package: str) -> None:
         if record.distribution == distribution:
             assert record.status == "loaded", record.errors
             assert record.errors == []
+    check_declarations(distribution)
 
 
 @pytest.fixture
@@ -162,9 +173,7 @@ def quiet_trainer(tmp_path: Path) -> Callable[..., object]:
 @pytest.fixture
 def runtime_registrations() -> Iterator[None]:
     """What the test registers at run time (``register_optimizer``...) is forgotten after it."""
-    from nemo.core import plugins
+    from nemo.core.testing import isolated_registrations
 
-    saved = list(plugins.system._runtime)
-    yield
-    plugins.system._runtime[:] = saved
-    plugins.refresh()
+    with isolated_registrations():
+        yield

@@ -16,8 +16,8 @@ def _plugins(venv) -> dict[str, dict]:
     return {record["distribution"]: record for record in json.loads(done.stdout)}
 
 
-def _train(venv) -> dict:
-    done = venv.run(str(TEMPLATE / "train.py"), str(TEMPLATE / "config.yaml"))
+def _train(venv, **env: str) -> dict:
+    done = venv.run(str(TEMPLATE / "train.py"), str(TEMPLATE / "config.yaml"), env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -74,10 +74,16 @@ def test_broken_plugins_are_reported_and_the_rest_keeps_working(fresh_venv):
     clash = records["nemo-rival-lion"]
     assert clash["status"] == "loaded"
     assert clash["registered"] == {"optimizers": ["clash_unique_sgd"]}
-    assert "'lion'" in clash["errors"][0] and "nemo-example-plugin" in clash["errors"][0]
+    assert "'lion' is registered by both" in clash["errors"][0]
+    assert "nemo-example-plugin" in clash["errors"][0]
     for name in ("nemo-broken-import", "nemo-broken-hook", "nemo-broken-core", "nemo-rival-lion"):
         assert done.stderr.count(f"{name} 0.0.1") == 1, done.stderr
 
-    result = _train(venv)
+    # Two independent plugins claim 'lion' without override: neither wins, whatever the names.
+    assert venv.names("optimizers", "lion") == []
+    failed = venv.run(str(TEMPLATE / "train.py"), str(TEMPLATE / "config.yaml"), check=False)
+    assert failed.returncode != 0
+    assert "'lion' is registered by nemo-example-plugin" in failed.stderr, failed.stderr
+    result = _train(venv, NEMO_PLUGINS="-nemo-rival-lion")  # the user's way out
     assert result["optimizer"] == "Lion"
     assert result["loss_after"] < 0.1 * result["loss_before"]

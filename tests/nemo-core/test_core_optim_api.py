@@ -31,7 +31,7 @@ from nemo.core.optim.optimizers import (
     parse_optimizer_args,
     register_optimizer,
 )
-from nemo.core.plugins import RegistrationConflictError, UnknownNameError
+from nemo.core.plugins import PluginWarning, RegistrationConflictError, UnknownNameError
 
 
 @pytest.fixture
@@ -200,17 +200,35 @@ def test_compute_max_steps_rejects_bad_batch_sizes():
         compute_max_steps(1, 0, 1.0, 1, 10, 2, False)
 
 
-def test_names_of_an_uninstalled_nemo_optim_say_what_to_install(without_plugins):
-    with pytest.raises(ValueError, match=r"pip install .*packages/nemo-optim"):
-        get_optimizer("novograd")
-    with pytest.raises(ValueError, match=r"provided by the distribution 'nemo-optim'"):
-        prepare_lr_scheduler(_sgd(), {"name": "CosineAnnealing", "max_steps": 10})
-    with pytest.raises(MissingDistributionError, match=r"pip install .*packages/nemo-optim"):
+def test_names_a_failed_plugin_declares_say_which_distribution_and_why(plugin_site):
+    plugin_site(
+        "nemo-declaring",
+        plugins={"declaring": "declaring_plugin"},
+        modules={"declaring_plugin": "import a_module_that_is_not_installed\n"},
+        provides={
+            "optimizers": {"fastnovo": "declaring_impl:FastNovo"},
+            "schedulers": {"FastCosine": "declaring_impl:FastCosine"},
+        },
+    )
+    with pytest.warns(PluginWarning, match="a_module_that_is_not_installed"):
+        plugins.refresh()
+    why = r"nemo-declaring declares '{}'.*plugin 'declaring' is failed.*a_module_that_is_not"
+    with pytest.raises(ValueError, match=why.format("fastnovo")):
+        get_optimizer("fastnovo")
+    with pytest.raises(ValueError, match=why.format("FastCosine")):
+        prepare_lr_scheduler(_sgd(), {"name": "FastCosine", "max_steps": 10})
+    with pytest.raises(MissingDistributionError, match=why.format("fastnovo")):
+        from nemo.core.optim.novograd import FastNovo  # noqa: F401
+    with pytest.raises(UnknownNameError) as plain:
+        get_optimizer("undeclared_name")
+    assert "declares" not in str(plain.value) and "pip install" not in str(plain.value)
+
+
+def test_without_any_optimizer_plugin_class_names_say_what_is_missing(without_plugins):
+    with pytest.raises(MissingDistributionError, match=r"no installed plugin registers any"):
         from nemo.core.config import NovogradParams  # noqa: F401
     with pytest.raises(ImportError, match="nemo-optim"):
         from nemo.core.config.schedulers import CosineAnnealingParams  # noqa: F401
-    with pytest.raises(ImportError, match="nemo-optim"):
-        from nemo.core.optim.novograd import Novograd  # noqa: F401
     with pytest.raises(ImportError, match="nemo-optim"):
         from nemo.core.optim.lr_scheduler import CosineAnnealing  # noqa: F401
 

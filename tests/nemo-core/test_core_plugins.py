@@ -85,17 +85,29 @@ def test_unknown_name_lists_close_matches_and_available_names(plugin_site):
     assert isinstance(caught.value, ValueError)
 
 
-def test_unknown_name_of_an_uninstalled_distribution_says_what_to_install(monkeypatch):
-    monkeypatch.setenv("NEMO_PLUGINS", "")
+def test_unknown_name_says_which_installed_distribution_declares_it(plugin_site, monkeypatch):
+    _good(plugin_site)
+    plugin_site(
+        "nemo-declaring",
+        plugins={"declaring": "declaring_plugin"},
+        modules={"declaring_plugin": "from nemo.core.plugins import hookimpl\n"},
+        provides={"models": {"DeclaredModel": "declaring_plugin:DeclaredModel"}},
+    )
+    monkeypatch.setenv("NEMO_PLUGINS", "-nemo-declaring")
     plugins.refresh()
-    try:
-        with pytest.raises(UnknownNameError, match=r"provided by the distribution 'nemo-optim'"):
-            plugins.optimizers.get("novograd")
-        with pytest.raises(UnknownNameError, match=r"pip install .*packages/nemo-asr"):
-            plugins.models.get("EncDecCTCModel")
-    finally:
-        monkeypatch.delenv("NEMO_PLUGINS")
-        plugins.refresh()
+    with pytest.raises(UnknownNameError) as left_out:
+        plugins.models.get("declaredmodel")  # any case
+    assert "nemo-declaring declares 'DeclaredModel'" in str(left_out.value)
+    assert "disabled: not loaded: NEMO_PLUGINS='-nemo-declaring' leaves it out" in str(
+        left_out.value
+    )
+    monkeypatch.delenv("NEMO_PLUGINS")
+    plugins.refresh()
+    with pytest.raises(UnknownNameError, match="loaded but did not register it"):
+        plugins.models.get("DeclaredModel")
+    with pytest.raises(UnknownNameError) as undeclared:
+        plugins.models.get("NoSuchModel")
+    assert "declares" not in str(undeclared.value) and "pip install" not in str(undeclared.value)
 
 
 def test_listing_with_fnmatch_patterns(plugin_site):
@@ -120,7 +132,8 @@ def test_plugin_that_cannot_be_imported_is_reported_and_others_keep_working(plug
     assert len(messages) == 1
     assert "nemo-broken 0.3" in messages[0]
     assert "does_not_exist_xyz" in messages[0]
-    assert "pip install --force-reinstall nemo-broken" in messages[0]
+    assert "NEMO_PLUGINS=-nemo-broken" in messages[0]
+    assert "pip install" not in messages[0]  # a bare name may resolve to an unrelated project
     assert _record("nemo-broken").status == "failed"
     assert "lionx" in plugins.optimizers.names()
 
@@ -146,35 +159,89 @@ def test_raising_hook_registers_nothing_and_is_reported(plugin_site):
     assert _record("nemo-raiser").status == "failed"
 
 
-def test_name_clash_keeps_the_first_and_warns_unless_override(plugin_site):
-    _good(plugin_site)
+def _rival(plugin_site, name, *, override=False, requires=()):
+    """A distribution ``name`` that registers nemo-good's optimizer name 'lionx' too."""
+    module = name.replace("-", "_") + "_plugin"
     plugin_site(
-        "nemo-zclash",
-        plugins={"clash": "clash_plugin"},
+        name,
+        plugins={"rival": module},
+        requires=requires,
         modules={
-            "clash_plugin": """
+            module: f"""
                 from nemo.core.plugins import hookimpl
 
                 @hookimpl
                 def nemo_register(registrar):
-                    registrar.optimizer("lionx", "clash_plugin:Other")
-                    registrar.scheduler("FlatX", "clash_plugin:Other", override=True)
-                    registrar.model("ClashOnly", "clash_plugin:Other")
+                    registrar.optimizer("lionx", "{module}:Other", override={override})
+                    registrar.model("{module}_only", "{module}:Other")
 
                 class Other: ...
             """
         },
     )
+
+
+@pytest.mark.parametrize("rival", ["aaa-rival", "zzz-rival"])  # sorts before and after
+def test_independent_plugins_contest_a_name_whatever_their_names_sort(plugin_site, rival):
+    _good(plugin_site)
+    _rival(plugin_site, rival)
     with pytest.warns(PluginWarning) as caught:
         plugins.refresh()
-    assert len(caught) == 1
-    message = str(caught[0].message)
-    assert "nemo-zclash 1.0" in message and "'lionx'" in message and "nemo-good" in message
-    assert "override=True" in message
-    assert plugins.optimizers.get("lionx").provider == "nemo-good"
-    assert plugins.schedulers.get("FlatX").provider == "nemo-zclash"
-    assert plugins.models.get("ClashOnly").provider == "nemo-zclash"
-    assert _record("nemo-zclash").status == "loaded"
+    [warning] = [str(w.message) for w in caught]
+    assert "'lionx'" in warning and "nemo-good" in warning and rival in warning
+    with pytest.raises(RegistrationConflictError) as contested:
+        plugins.optimizers.get("LIONX")
+    assert "nemo-good" in str(contested.value) and rival in str(contested.value)
+    assert "lionx" not in plugins.optimizers.names() and "lion_x" not in plugins.optimizers
+    assert "lionx" not in [r.name for r in _record("nemo-good").registrations]
+    assert plugins.models.get(rival.replace("-", "_") + "_plugin_only").provider == rival
+    assert _record(rival).status == "loaded"
+
+
+@pytest.mark.parametrize("rival", ["aaa-rival", "zzz-rival"])
+def test_override_wins_over_an_independent_plugin_and_says_so(plugin_site, rival):
+    _good(plugin_site)
+    _rival(plugin_site, rival, override=True)
+    with pytest.warns(PluginWarning, match=rf"{rival}'s .* is used, not nemo-good's") as caught:
+        plugins.refresh()
+    assert len(caught) == 1 and "override=True" in str(caught[0].message)
+    assert plugins.optimizers.get("lionx").provider == rival
+    assert "lion_x" not in plugins.optimizers  # the loser's alias went with it
+    assert "lionx" not in [r.name for r in _record("nemo-good").registrations]
+
+
+@pytest.mark.parametrize("rival", ["aaa-rival", "zzz-rival"])
+@pytest.mark.parametrize("override", [False, True])
+def test_a_plugin_built_on_another_replaces_its_name_only_with_override(
+    plugin_site, rival, override
+):
+    _good(plugin_site)
+    _rival(plugin_site, rival, override=override, requires=["nemo-good>=1"])
+    with pytest.warns(PluginWarning) as caught:
+        plugins.refresh()
+    [warning] = [str(w.message) for w in caught]
+    winner, loser = (rival, "nemo-good") if override else ("nemo-good", rival)
+    assert f"{winner}'s" in warning and f"not {loser}'s" in warning
+    assert f"{rival} depends on nemo-good" in warning
+    assert plugins.optimizers.get("lionx").provider == winner
+    # the plugin depended on loads first, whatever the names
+    order = [r.distribution for r in plugins.list_plugins()]
+    assert order.index("nemo-good") < order.index(rival)
+
+
+def test_a_plugins_fault_does_not_take_down_a_process_where_warnings_are_errors(
+    plugin_site, python
+):
+    site = plugin_site(
+        "nemo-broken",
+        plugins={"broken": "brokenpkg"},
+        modules={"brokenpkg": "import does_not_exist_xyz\n"},
+    )
+    code = "from nemo.core import plugins; print(len(plugins.optimizers.names()))"
+    done = python("-W", "error", "-c", code, env={"PYTHONPATH": str(site)})
+    assert done.returncode == 0, done.stderr
+    assert "PluginWarning: NeMo plugin 'broken' (nemo-broken 1.0)" in done.stderr
+    assert "does_not_exist_xyz" in done.stderr
 
 
 def test_plugin_requiring_another_core_version_is_refused(plugin_site):
@@ -236,6 +303,12 @@ def test_disable_autoload_and_allow_list(plugin_site, monkeypatch):
     plugins.refresh()
     assert "lionx" not in plugins.optimizers
     assert _record("nemo-good").status == "disabled"
+
+    _rival(plugin_site, "nemo-other")
+    monkeypatch.setenv("NEMO_PLUGINS", "-good")  # all but the one left out
+    plugins.refresh()
+    assert _record("nemo-good").status == "disabled"
+    assert plugins.optimizers.get("lionx").provider == "nemo-other"
 
 
 def test_refresh_sees_a_distribution_installed_after_first_use(plugin_site):

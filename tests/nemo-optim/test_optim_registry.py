@@ -16,7 +16,8 @@ from nemo.core.config.optimizers import AVAILABLE_OPTIMIZER_PARAMS
 from nemo.core.config.schedulers import AVAILABLE_SCHEDULER_PARAMS
 from nemo.core.optim.lr_scheduler import AVAILABLE_SCHEDULERS, prepare_lr_scheduler
 from nemo.core.optim.optimizers import AVAILABLE_OPTIMIZERS, get_optimizer, parse_optimizer_args
-from nemo.core.plugins._known import known_names
+from nemo.core.plugins import PluginWarning, RegistrationConflictError
+from nemo.core.testing import check_declarations
 
 FIXTURE = json.loads((Path(__file__).parent / "data" / "nemo3_schedulers_public.json").read_text())
 
@@ -36,15 +37,6 @@ LEARNING_RATES = {
 }
 
 
-@pytest.fixture
-def runtime_registrations():
-    """Undo this test's run-time registrations afterwards."""
-    saved = list(plugins.system._runtime)
-    yield
-    plugins.system._runtime[:] = saved
-    plugins.refresh()
-
-
 def _jsonable(value):
     return list(value) if isinstance(value, tuple) else value
 
@@ -54,13 +46,11 @@ def test_every_nemo3_optimizer_is_registered():
     assert set(LEARNING_RATES) == set(AVAILABLE_OPTIMIZERS)
 
 
-def test_registrations_agree_with_the_install_hints_of_nemo_core():
+def test_registrations_agree_with_the_names_nemo_optim_declares():
+    check_declarations("nemo-optim")
     for kind, table in (("optimizers", AVAILABLE_OPTIMIZERS), ("schedulers", AVAILABLE_SCHEDULERS)):
-        ours = sorted(
-            e.name for e in plugins.get_registry(kind).entries() if e.provider == "nemo-optim"
-        )
-        assert ours == known_names(kind, "nemo-optim")
-        assert set(ours) <= set(table)
+        ours = {e.name for e in plugins.get_registry(kind).entries() if e.provider == "nemo-optim"}
+        assert ours and ours <= set(table)
 
 
 @pytest.mark.parametrize(
@@ -253,3 +243,40 @@ def test_a_plugin_can_extend_nemo_optim(plugin_site, runtime_registrations):
         optimizer.step()
         schedule["scheduler"].step()
     assert lrs == [1.0, 1.0, 0.5, 0.5]
+
+
+def _third_party_adam(plugin_site, name, *, requires=()):
+    module = name.replace("-", "_")
+    plugin_site(
+        name,
+        plugins={"adam": module},
+        requires=requires,
+        modules={
+            module: """
+                from nemo.core.plugins import hookimpl
+
+                @hookimpl
+                def nemo_register(registrar):
+                    registrar.optimizer("adam", "torch.optim:SGD")
+            """
+        },
+    )
+
+
+@pytest.mark.parametrize("name", ["aaa-adam", "zzz-adam"])  # sorts before and after nemo-optim
+def test_a_third_party_adam_never_silently_takes_over_torchs(plugin_site, name):
+    _third_party_adam(plugin_site, name)
+    with pytest.warns(PluginWarning, match=r"'adam' is registered by both") as caught:
+        plugins.refresh()
+    assert name in str(caught[0].message) and "nemo-optim" in str(caught[0].message)
+    with pytest.raises(RegistrationConflictError) as contested:
+        get_optimizer("adam")
+    assert name in str(contested.value) and "nemo-optim" in str(contested.value)
+
+
+@pytest.mark.parametrize("name", ["aaa-adam", "zzz-adam"])
+def test_a_plugin_built_on_nemo_optim_keeps_torchs_adam_unless_it_overrides(plugin_site, name):
+    _third_party_adam(plugin_site, name, requires=["nemo-optim"])
+    with pytest.warns(PluginWarning, match=rf"nemo-optim's .* is used, not {name}'s"):
+        plugins.refresh()
+    assert get_optimizer("adam").func is torch.optim.Adam

@@ -212,9 +212,13 @@ def _import_class(path: str, cls: type) -> type | None:
 
 
 def _install_hint(class_name: str) -> str:
-    from nemo.core.plugins._known import known_provider
+    from nemo.core.plugins._hints import declared_by_class
+    from nemo.core.plugins._manager import system
 
-    provider = known_provider("models", class_name)
-    if provider:
-        return f"It is provided by {provider}: pip install {provider}"
-    return "Install the distribution that provides it, or call restore_from on its class"
+    explained = system.explain_declarations(declared_by_class(("models",), class_name))
+    if explained:
+        return explained.strip()
+    return (
+        "No installed distribution declares it: install the plugin that provides it "
+        "(`nemo list models` shows the installed ones), or call restore_from on its class"
+    )

@@ -6,8 +6,8 @@ built with :func:`registered_exports` answers an unknown attribute with the obje
 under that *class* name, found from the lazy references without importing anything else. No
 table of names is kept here: whatever the installed plugins register is what resolves.
 
-When the name is not registered and the distribution that usually provides such names is not
-installed, the error says what to install instead of a bare ``AttributeError``.
+When the name is not registered, the error says which installed distribution declares it and
+why its plugin did not provide it, or that no installed plugin registers such names at all.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from typing import Any
 
 __all__ = ["MissingDistributionError", "find_registered", "registered_exports"]
 
-OPTIM_DISTRIBUTION = "nemo-optim"
-
 
 class MissingDistributionError(ImportError):
-    """A name comes from one of our distributions, which is not installed (or failed to load).
+    """A name is declared by a distribution whose plugin did not load, or no plugin registers
+    anything of its kind.
 
     An ``ImportError`` so that ``from … import Name`` shows this message (Python replaces an
     ``AttributeError`` there by a bare "cannot import name").
@@ -32,6 +31,13 @@ def _attribute_name(ref: Any) -> str:
     from nemo.core.plugins._refs import describe_target
 
     return describe_target(ref).rpartition(":")[2].rpartition(".")[2]
+
+
+def _explain(kinds: tuple[str, ...], class_name: str) -> str:
+    from nemo.core.plugins._hints import declared_by_class
+    from nemo.core.plugins._manager import system
+
+    return system.explain_declarations(declared_by_class(kinds, class_name))
 
 
 def find_registered(kind: str, class_name: str, *, params: bool) -> Any:
@@ -48,20 +54,9 @@ def find_registered(kind: str, class_name: str, *, params: bool) -> Any:
     return None
 
 
-def _distribution_loaded(distribution: str) -> bool:
-    from nemo.core.plugins import PluginStatus, list_plugins
-
-    return any(
-        record.distribution == distribution and record.status == PluginStatus.LOADED
-        for record in list_plugins()
-    )
-
-
 def registered_exports(
     package: str,
     sources: tuple[tuple[str, bool], ...],
-    *,
-    distribution: str = OPTIM_DISTRIBUTION,
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """A module ``__getattr__``/``__dir__`` resolving class names through the registries.
 
@@ -71,22 +66,27 @@ def registered_exports(
     import importlib
 
     def __getattr__(name: str) -> Any:
+        from nemo.core.plugins import get_registry
+
         if name.startswith("__"):  # import machinery probes (__path__, __wrapped__, …)
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         for kind, params in sources:
             found = find_registered(kind, name, params=params)
             if found is not None:
                 return found
-        if not _distribution_loaded(distribution):
+        kinds = tuple(dict.fromkeys(kind for kind, _ in sources))
+        explained = _explain(kinds, name)
+        if explained:
+            raise MissingDistributionError(f"{package}.{name} is not registered:{explained}")
+        if not any(get_registry(kind).names() for kind in kinds):
             raise MissingDistributionError(
-                f"{package}.{name} is not registered by any installed plugin; NeMo's "
-                f"optimizers, schedulers and their params come from the distribution "
-                f"{distribution!r}, which is not installed or failed to load: pip install -c "
-                f"constraints.txt packages/{distribution} (see `nemo plugins` for load errors)"
+                f"{package}.{name} is not registered: no installed plugin registers any "
+                f"{' or '.join(kinds)} (NeMo's own come with the nemo-optim plugin; "
+                "`nemo plugins` shows what is installed)"
             )
         raise AttributeError(
             f"module {package!r} has no attribute {name!r}, and no installed plugin registers "
-            f"a class of that name (see `nemo list optimizers` / `nemo list schedulers`)"
+            f"a class of that name (see `nemo list {kinds[0]}`)"
         )
 
     def __dir__() -> list[str]:

@@ -11,7 +11,8 @@ Scripts and notebooks register at run time with :func:`register_model`,
 Environment:
 
 * ``NEMO_DISABLE_PLUGIN_AUTOLOAD=1`` loads no entry-point plugin but those ``NEMO_PLUGINS`` names.
-* ``NEMO_PLUGINS=a,b`` loads only the plugins named (entry-point or distribution names).
+* ``NEMO_PLUGINS=a,b`` loads only the plugins named (entry-point or distribution names);
+  ``NEMO_PLUGINS=-a`` loads all but ``a``.
 """
 
 from __future__ import annotations

@@ -62,37 +62,47 @@ def _collapse(name: str, separator: str) -> str:
 
 
 class DistributionInfo:
-    """A distribution's name, version and ``nemo-core`` requirement lines."""
+    """A distribution's name, version, ``nemo-core`` requirement lines and what it requires.
 
-    __slots__ = ("core_requirements", "name", "version")
+    ``requires`` holds the canonical names of the distributions it always requires (not those
+    of its extras): plugin precedence follows them (:mod:`._precedence`).
+    """
 
-    def __init__(self, name: str, version: str, core_requirements: tuple[str, ...]) -> None:
+    __slots__ = ("core_requirements", "name", "requires", "version")
+
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        core_requirements: tuple[str, ...],
+        requires: tuple[str, ...] = (),
+    ) -> None:
         self.name = name
         self.version = version
         self.core_requirements = core_requirements
+        self.requires = requires
+
+    def _values(self) -> tuple[object, ...]:
+        return (self.name, self.version, self.core_requirements, self.requires)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DistributionInfo):
             return NotImplemented
-        return (self.name, self.version, self.core_requirements) == (
-            other.name,
-            other.version,
-            other.core_requirements,
-        )
+        return self._values() == other._values()
 
     def __hash__(self) -> int:
-        return hash((self.name, self.version, self.core_requirements))
+        return hash(self._values())
 
     def __repr__(self) -> str:
-        return f"DistributionInfo({self.name!r}, {self.version!r}, {self.core_requirements!r})"
+        return "DistributionInfo(" + ", ".join(repr(value) for value in self._values()) + ")"
 
 
 _UNKNOWN = DistributionInfo("<unknown distribution>", "?", ())
 
 
 def parse_info(text: str) -> DistributionInfo:
-    """Name, version and ``nemo-core`` requirement lines, from one scan of the header."""
-    name, version, core = "<unknown distribution>", "?", []
+    """Name, version, requirements, from one scan of the header."""
+    name, version, core, requires = "<unknown distribution>", "?", [], []
     for line in text.splitlines():
         if not line:
             break  # the body (long description) follows the first blank line
@@ -102,9 +112,19 @@ def parse_info(text: str) -> DistributionInfo:
             name = value
         elif key == "Version":
             version = value
-        elif key == "Requires-Dist" and canonical_name(value).startswith(_CORE):
-            core.append(value)
-    return DistributionInfo(name, version, tuple(core))
+        elif key == "Requires-Dist":
+            if canonical_name(value).startswith(_CORE):
+                core.append(value)
+            if "extra" not in value.partition(";")[2]:
+                requires.append(canonical_name(_requirement_name(value)))
+    return DistributionInfo(name, version, tuple(core), tuple(requires))
+
+
+def _requirement_name(line: str) -> str:
+    end = 0
+    while end < len(line) and line[end] in _NAME_CHARS:
+        end += 1
+    return line[:end]
 
 
 class EntryPoint:
@@ -289,10 +309,8 @@ def core_requirement_problem(info: DistributionInfo, core_version: str) -> str |
 def _simple_requirement(line: str) -> tuple[str, str] | None:
     """``name`` and specifier of ``name>=1,<2``-style lines (no extras, markers, parentheses)."""
     line = line.strip()
-    end = 0
-    while end < len(line) and line[end] in _NAME_CHARS:
-        end += 1
-    name, specifier = line[:end], line[end:]
+    name = _requirement_name(line)
+    specifier = line[len(name) :]
     if not name or not name[0].isalnum() or not set(specifier) <= _SPEC_CHARS:
         return None
     return name, specifier.strip()

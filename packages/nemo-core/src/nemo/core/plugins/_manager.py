@@ -30,9 +30,18 @@ from nemo.core.plugins._distributions import (
     core_requirement_problem,
     plugin_entry_points,
 )
-from nemo.core.plugins._errors import PluginWarning, RegistrationConflictError
+from nemo.core.plugins._errors import PluginWarning
 from nemo.core.plugins._hookimpls import hook_specs, plain_hookimpls
 from nemo.core.plugins._markers import PROJECT_NAME
+from nemo.core.plugins._precedence import (
+    CONTEST,
+    KEEP,
+    REPLACE,
+    Claim,
+    Dependencies,
+    outcome_message,
+    settle,
+)
 from nemo.core.plugins._records import PluginRecord, PluginStatus
 from nemo.core.plugins._registrar import Registrar
 from nemo.core.plugins._registry import KINDS, Registration, Registry, singular
@@ -43,6 +52,8 @@ if TYPE_CHECKING:
     from typing import Any
 
     import pluggy
+
+    from nemo.core.plugins._hints import Declaration
 
 __all__ = ["ENTRY_POINT_GROUP", "PluginSystem", "system"]
 
@@ -71,7 +82,12 @@ class PluginSystem:
         # plugin name -> its nemo_register implementations: (function, argument names).
         self._register_impls: dict[str, list[tuple[Callable[..., Any], tuple[str, ...]]]] = {}
         self._runtime: list[Registration] = []
-        self.registries = {kind: Registry(kind, self.ensure_loaded) for kind in KINDS}
+        # id(registration) -> how its plugin claimed it, and that plugin's record
+        self._claims: dict[int, tuple[Claim, PluginRecord]] = {}
+        self._dependencies = Dependencies(_CORE_DISTRIBUTION, {})
+        self.registries = {
+            kind: Registry(kind, self.ensure_loaded, self.explain_missing) for kind in KINDS
+        }
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -123,6 +139,40 @@ class PluginSystem:
         self.ensure_loaded()
         return list(self._records)
 
+    def explain_missing(self, kind: str, name: str) -> str:
+        """Why ``name`` is not registered although an installed distribution declares it.
+
+        Empty when no installed distribution declares it (:mod:`._hints`).
+        """
+        from nemo.core.plugins._hints import declarations
+
+        return self.explain_declarations(declarations(kind, name))
+
+    def explain_declarations(self, found: Iterable[Declaration]) -> str:
+        reasons = []
+        for declaration in found:
+            records = [
+                r
+                for r in self.records()
+                if canonical_name(r.distribution) == canonical_name(declaration.distribution)
+            ]
+            problems = [
+                f"its plugin {r.name!r} is {r.status}: {r.errors[0] if r.errors else ''}"
+                for r in records
+                if r.status != PluginStatus.LOADED
+            ]
+            if not records:
+                problems = ["it has no entry point in the nemo.plugins group"]
+            elif not problems:
+                problems = ["its plugin loaded but did not register it (an optional requirement?)"]
+            reasons.append(
+                f"the installed distribution {declaration.distribution} declares "
+                f"{declaration.name!r} ({declaration.target}), but " + "; ".join(problems)
+            )
+        if not reasons:
+            return ""
+        return " " + ". ".join(reasons).rstrip(".") + ". See `nemo plugins`."
+
     # -- runtime registration ----------------------------------------------------------------
 
     def register_runtime(self, registration: Registration, *, override: bool) -> None:
@@ -135,6 +185,17 @@ class PluginSystem:
                 if (r.kind, r.name) != (registration.kind, registration.name)
             ]
             self._runtime.append(registration)
+
+    def runtime_registrations(self) -> list[Registration]:
+        """The run-time registrations in force, to hand back to
+        :meth:`restore_runtime_registrations` (the test kit's isolation)."""
+        with self._lock:
+            return list(self._runtime)
+
+    def restore_runtime_registrations(self, saved: list[Registration]) -> None:
+        with self._lock:
+            self._runtime[:] = saved
+            self.refresh()
 
     # -- hook calls ----------------------------------------------------------------------------
 
@@ -177,7 +238,13 @@ class PluginSystem:
             builtin = PluginRecord(name, _CORE_DISTRIBUTION, core_version, module)
             self._records.append(builtin)
             self._add_plugin(builtin, _importer(module))
-        for entry_point, info in plugin_entry_points(ENTRY_POINT_GROUP):
+        self._claims = {}
+        found = plugin_entry_points(ENTRY_POINT_GROUP)
+        requires = {canonical_name(info.name): info.requires for _, info in found}
+        self._dependencies = Dependencies(_CORE_DISTRIBUTION, requires)
+        rank = {name: i for i, name in enumerate(self._dependencies.order(sorted(requires)))}
+        found.sort(key=lambda pair: rank[canonical_name(pair[1].name)])  # stable
+        for entry_point, info in found:
             self._load_entry_point(entry_point, info, core_version)
 
         for record in self._records:
@@ -204,7 +271,7 @@ class PluginSystem:
             self._fault(
                 record,
                 f"{problem}. Install a version of {dist_name} made for nemo-core "
-                f"{core_version} (pip install -U {dist_name}), or uninstall it",
+                f"{core_version} from where you got it, or uninstall it",
                 fatal=True,
             )
             return
@@ -217,8 +284,8 @@ class PluginSystem:
             self._fault(
                 record,
                 f"cannot be imported: {_describe(exc)}. Fix or reinstall {record.distribution} "
-                f"(pip install --force-reinstall {record.distribution}), uninstall it, or leave "
-                "it out with NEMO_PLUGINS",
+                "from where you installed it, uninstall it, or leave it out "
+                f"(NEMO_PLUGINS=-{record.distribution})",
                 fatal=True,
             )
             return
@@ -274,29 +341,66 @@ class PluginSystem:
                 )
                 continue
             for registration, override in registrar.pending:
-                try:
-                    self.registries[registration.kind].add(registration, override=override)
-                except RegistrationConflictError:
-                    holder = self.registries[registration.kind].holder_of(registration.name)
-                    self._fault(
-                        record,
-                        f"registers {singular(registration.kind)} {registration.name!r}, which "
-                        f"{holder.provider if holder else 'another plugin'} already registered; "
-                        "kept the first. Rename it in one of the plugins, register it with "
-                        "override=True, or leave one plugin out with NEMO_PLUGINS",
-                        fatal=False,
-                    )
-                    continue
-                record.registrations.append(registration)
+                self._claim(record, Claim(registration, override))
+
+    def _claim(self, record: PluginRecord, incoming: Claim) -> None:
+        """Give ``incoming``'s names to it, leave them to their holders, or contest them."""
+        registration = incoming.registration
+        registry = self.registries[registration.kind]
+        rivals: list[Claim] = []
+        for key in (registration.name, *registration.aliases):
+            holder = registry.holder_of(key)
+            for held in (*((holder,) if holder else ()), *registry.contenders(key)):
+                claim = self._claims[id(held)][0]
+                if claim not in rivals:
+                    rivals.append(claim)
+        verdicts = [settle(rival, incoming, self._dependencies.depends_on) for rival in rivals]
+        for rival, verdict in zip(rivals, verdicts, strict=True):
+            message = outcome_message(
+                singular(registration.kind),
+                registration.name,
+                verdict,
+                rival,
+                incoming,
+                self._dependencies.depends_on,
+            )
+            loser_record = self._claims[id(rival.registration)][1] if verdict == REPLACE else record
+            self._fault(loser_record, message, fatal=False)
+        if KEEP in verdicts:
+            return  # it lost to a holder: every name stays as it was
+        self._claims[id(registration)] = (incoming, record)
+        for rival in rivals:
+            rival_record = self._claims[id(rival.registration)][1]
+            if rival.registration in rival_record.registrations:
+                rival_record.registrations.remove(rival.registration)
+        standing = [r.registration for r, v in zip(rivals, verdicts, strict=True) if v == CONTEST]
+        if standing:
+            registry.contest((*standing, registration), withdrawn=[r.registration for r in rivals])
+        else:
+            registry.add(registration, override=True)
+            record.registrations.append(registration)
 
     def _fault(self, record: PluginRecord, problem: str, *, fatal: bool) -> None:
         message = f"NeMo {record.label}: {problem}."
         record.errors.append(message)
         if fatal and record.status == PluginStatus.LOADED:
             record.status = PluginStatus.FAILED
-        import warnings
+        _report(message)
 
-        warnings.warn(message, PluginWarning, stacklevel=4)
+
+def _report(message: str) -> None:
+    """Warn; where warnings are errors (``-W error``), print instead of raising.
+
+    A plugin's fault must not take the process down, whatever the warning filters say.
+    """
+    import warnings
+
+    try:
+        warnings.warn(message, PluginWarning, stacklevel=5)
+    except PluginWarning:
+        import sys
+
+        print(f"PluginWarning: {message}", file=sys.stderr)
 
 
 def _importer(module: str) -> Callable[[], Any]:
@@ -313,15 +417,24 @@ def _describe(exc: BaseException) -> str:
 
 
 def _allowed(entry_point_name: str, dist_name: str) -> tuple[bool, str]:
-    """Apply ``NEMO_PLUGINS`` (an allow-list) and ``NEMO_DISABLE_PLUGIN_AUTOLOAD``."""
+    """Apply ``NEMO_PLUGINS`` and ``NEMO_DISABLE_PLUGIN_AUTOLOAD``.
+
+    ``NEMO_PLUGINS`` lists entry-point or distribution names to load (an allow-list); a name
+    written ``-name`` is left out instead, and a list of such names alone loads all others.
+    """
     listed = os.environ.get("NEMO_PLUGINS")
-    names = {canonical_name(n) for n in (listed or "").split(",") if n.strip()}
-    named = bool(names & {canonical_name(entry_point_name), canonical_name(dist_name)})
+    words = [w.strip() for w in (listed or "").split(",") if w.strip()]
+    excluded = {canonical_name(w[1:]) for w in words if w.startswith("-")}
+    names = {canonical_name(w) for w in words if not w.startswith("-")}
+    own = {canonical_name(entry_point_name), canonical_name(dist_name)}
+    if excluded & own:
+        return False, f"not loaded: NEMO_PLUGINS={listed!r} leaves it out"
+    named = bool(names & own)
     if env_flag("NEMO_DISABLE_PLUGIN_AUTOLOAD"):
         if named:
             return True, ""
         return False, "not loaded: NEMO_DISABLE_PLUGIN_AUTOLOAD is set and NEMO_PLUGINS omits it"
-    if listed is not None and not named:
+    if listed is not None and not named and (names or not excluded):
         return False, f"not loaded: NEMO_PLUGINS={listed!r} does not name it"
     return True, ""
 

@@ -6,14 +6,13 @@ from _thread import RLock
 
 from nemo.core._suggest import close_matches
 from nemo.core.plugins._errors import RegistrationConflictError, UnknownNameError
-from nemo.core.plugins._known import known_provider
 from nemo.core.plugins._refs import describe_target, is_lazy_ref, resolve_ref
 
 # Not typing's, and no dataclasses: listing the registries is the start-up path of `nemo list`
 # and of every model lookup, and those imports (typing, inspect) would dominate it.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
     from typing import Any
 
 __all__ = ["KINDS", "RUNTIME_PROVIDER", "Registration", "Registry", "singular"]
@@ -130,11 +129,19 @@ class Registry:
     exact first, then aliases, then a case-insensitive match if exactly one entry has it.
     """
 
-    def __init__(self, kind: str, ensure_loaded: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        kind: str,
+        ensure_loaded: Callable[[], None],
+        explain_missing: Callable[[str, str], str] | None = None,
+    ) -> None:
         self.kind = kind
         self._ensure_loaded = ensure_loaded
+        self._explain_missing = explain_missing
         self._entries: dict[str, Registration] = {}
         self._aliases: dict[str, str] = {}
+        # name or alias -> the registrations that claim it with equal standing (see _precedence)
+        self._contested: dict[str, tuple[Registration, ...]] = {}
         self._lock = RLock()
 
     # -- reading -------------------------------------------------------------------------
@@ -143,6 +150,9 @@ class Registry:
         self._ensure_loaded()
         with self._lock:
             found = self._find(name)
+            contenders = self._contested_under(name) if found is None else None
+        if contenders:
+            raise RegistrationConflictError(self._contested_message(name, contenders))
         if found is None:
             raise UnknownNameError(self._unknown_message(name), kind=self.kind, name=name)
         return found
@@ -209,8 +219,10 @@ class Registry:
                 for key in (registration.name, *registration.aliases)
                 if (held := self.holder_of(key)) is not None
             }
-            if clashes and not override:
-                first = next(iter(clashes.values()))
+            keys = (registration.name, *registration.aliases)
+            contested = [key for key in keys if key in self._contested]
+            if (clashes or contested) and not override:
+                first = next(iter(clashes.values()), None) or self._contested[contested[0]][0]
                 raise RegistrationConflictError(
                     f"{singular(self.kind)} {registration.name!r} is already registered by "
                     f"{first.provider} (as {first.target_name}); pass override=True to replace "
@@ -218,14 +230,33 @@ class Registry:
                 )
             for held in clashes.values():
                 self._remove(held)
+            for key in contested:
+                del self._contested[key]
             self._entries[registration.name] = registration
             for alias in registration.aliases:
                 self._aliases[alias] = registration.name
+
+    def contenders(self, name: str) -> tuple[Registration, ...]:
+        """The registrations that contest ``name`` (empty when nobody does)."""
+        with self._lock:
+            return self._contested.get(name, ())
+
+    def contest(
+        self, registrations: tuple[Registration, ...], withdrawn: Iterable[Registration] = ()
+    ) -> None:
+        """Withdraw ``withdrawn`` and make every name of ``registrations`` raise on lookup."""
+        with self._lock:
+            for registration in (*withdrawn, *registrations):
+                self._remove(registration)
+            for registration in registrations:
+                for key in (registration.name, *registration.aliases):
+                    self._contested[key] = registrations
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
             self._aliases.clear()
+            self._contested.clear()
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -247,15 +278,25 @@ class Registry:
         ]
         return matches[0] if len(matches) == 1 else None
 
+    def _contested_under(self, name: str) -> tuple[Registration, ...]:
+        if name in self._contested:
+            return self._contested[name]
+        folded = name.casefold()
+        return next((c for k, c in self._contested.items() if k.casefold() == folded), ())
+
+    def _contested_message(self, name: str, contenders: tuple[Registration, ...]) -> str:
+        providers = " and ".join(f"{c.provider} ({c.target_name})" for c in contenders)
+        return (
+            f"{singular(self.kind)} {name!r} is registered by {providers}, and none of them "
+            "takes precedence (none depends on another, and the override=True flags are equal): "
+            "leave all but one out (NEMO_PLUGINS=-<distribution>) or uninstall them; `nemo "
+            "plugins` shows the clash"
+        )
+
     def _unknown_message(self, name: str) -> str:
         message = f"unknown {singular(self.kind)} {name!r}."
-        provider = known_provider(self.kind, name)
-        if provider is not None:
-            message += (
-                f" It is provided by the distribution {provider!r}, which is not installed "
-                f"or not loaded: pip install -c constraints.txt packages/{provider}"
-                " (see `nemo plugins` for load errors)."
-            )
+        if self._explain_missing is not None:
+            message += self._explain_missing(self.kind, name)
         with self._lock:
             candidates = {n: e.name for e in self._entries.values() for n in (e.name, *e.aliases)}
         close = close_matches(name, candidates)

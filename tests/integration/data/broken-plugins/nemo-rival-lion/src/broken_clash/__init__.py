@@ -1,6 +1,7 @@
-"""Registers an optimizer name the example plugin already holds.
+"""Registers an optimizer name the example plugin registers too, without depending on it.
 
-Plugins load in order of distribution name, so nemo-example-plugin holds the name first.
+Neither plugin takes precedence (docs/plugin-authors.md, "Names and clashes"): the name is
+contested, whichever distribution name sorts first.
 """
 
 from nemo.core.plugins import hookimpl
