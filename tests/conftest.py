@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# The plugin authors' kit: its plugin_environment and nemo_registrations fixtures.
+pytest_plugins = ["nemo.core.testing"]
+
 DistributionFactory = Callable[..., Path]
 
 

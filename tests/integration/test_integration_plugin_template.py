@@ -43,7 +43,7 @@ def test_example_plugin_installs_trains_by_name_and_uninstalls(fresh_venv):
     assert result["loss_after"] < 0.1 * result["loss_before"]
 
     tests = venv.run("-m", "pytest", "-q", "-p", "no:cacheprovider", str(TEMPLATE / "tests"))
-    assert re.search(r"\b3 passed\b", tests.stdout), tests.stdout
+    assert re.search(r"\b5 passed\b", tests.stdout), tests.stdout
 
     venv.pip_uninstall("nemo-example-plugin")
     assert "nemo-example-plugin" not in _plugins(venv)

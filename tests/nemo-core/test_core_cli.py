@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 CLI_PLUGIN = """
@@ -121,3 +122,18 @@ def test_no_command_prints_help(python):
     done = _nemo(python, env={})
     assert done.returncode == 2
     assert "plugins" in done.stdout and "list" in done.stdout
+
+
+def test_hash_prints_what_registrar_pretrained_needs(tmp_path, python):
+    archive = tmp_path / "model.nemo"
+    archive.write_bytes(b"not really an archive, but bytes to hash" * 1000)
+    expected = hashlib.sha256(archive.read_bytes()).hexdigest()
+    done = python("-m", "nemo.core.cli", "hash", str(archive), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        {"path": str(archive), "sha256": expected, "size": archive.stat().st_size}
+    ]
+    text = python("-m", "nemo.core.cli", "hash", str(archive))
+    assert text.stdout.split() == [expected, str(archive.stat().st_size), str(archive)]
+    missing = python("-m", "nemo.core.cli", "hash", str(tmp_path / "absent.nemo"))
+    assert missing.returncode == 1 and "absent.nemo: no such file" in missing.stderr

@@ -489,3 +489,32 @@ def test_a_lazy_reference_that_does_not_resolve_names_the_provider(plugin_site):
 def test_get_registry_rejects_unknown_kind():
     with pytest.raises(ValueError, match="choose one of models, optimizers"):
         plugins.get_registry("tokenizers")
+
+
+def test_pretrained_entries_declared_as_typed_data_register_like_keyword_calls(plugin_site):
+    plugin_site(
+        "nemo-typed",
+        plugins={"typed": "typed_plugin"},
+        modules={
+            "typed_plugin": """
+                from nemo.core.plugins import PretrainedEntry, hookimpl
+
+                ENTRIES = (
+                    PretrainedEntry("typed_en", class_="typed_plugin:M", location="/m/typed.nemo",
+                                    sha256="cd" * 32, size=123, aliases=("typed",)),
+                    PretrainedEntry("untyped_en", class_="typed_plugin:M", location="/m/u.nemo"),
+                )
+
+                @hookimpl
+                def nemo_register(registrar):
+                    registrar.pretrained_entries(ENTRIES)
+
+                class M: ...
+            """
+        },
+    )
+    plugins.refresh()
+    typed = plugins.pretrained.get("typed")
+    assert (typed.name, typed.provider) == ("typed_en", "nemo-typed")
+    assert typed.info == {"location": "/m/typed.nemo", "sha256": "cd" * 32, "size": 123}
+    assert plugins.pretrained.get("untyped_en").info == {"location": "/m/u.nemo", "sha256": None}

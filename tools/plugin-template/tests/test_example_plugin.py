@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import itertools
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
 
 from nemo.core import plugins
+from nemo.core.testing import check_declarations
+
+PROJECT = Path(__file__).resolve().parents[1]
 
 
 def test_registered_by_name_without_importing_implementations() -> None:
@@ -19,6 +24,18 @@ def test_registered_by_name_without_importing_implementations() -> None:
     assert "LinearWarmupDecay" in plugins.schedulers
     assert "TinyRegressionModel" in plugins.models
     assert "nemo_example_plugin.optim" not in sys.modules
+
+
+def test_declared_names_are_the_registered_ones() -> None:
+    check_declarations("nemo-example-plugin")
+
+
+def test_the_built_distribution_installs_and_is_discovered(plugin_environment: Any) -> None:
+    env = plugin_environment()  # a throw-away venv; this checkout's copy is built and installed
+    env.pip_install(PROJECT)
+    record = env.plugin("nemo-example-plugin")
+    assert record["status"] == "loaded", record["errors"]
+    assert env.names("optimizers", "li*") == ["lion"]
 
 
 def test_lion_moves_each_weight_by_lr_times_sign() -> None:

@@ -27,6 +27,8 @@ _EXPORTS: dict[str, str] = {
     "IterableDataset": "nemo.core.classes",
     "ModelPT": "nemo.core.classes",
     "NeuralType": "nemo.core.neural_types",
+    # for collections and plugins: the lazy module attributes nemo-core itself uses
+    "lazy_exports": "nemo.core._lazy",
 }
 
 __all__ = ["__version__", *_EXPORTS]  # noqa: PLE0604 - the names are the table's keys
@@ -34,6 +36,7 @@ __all__ = ["__version__", *_EXPORTS]  # noqa: PLE0604 - the names are the table'
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from nemo.core._lazy import lazy_exports as lazy_exports
     from nemo.core.classes import Dataset as Dataset
     from nemo.core.classes import FileIO as FileIO
     from nemo.core.classes import IterableDataset as IterableDataset

@@ -81,10 +81,21 @@ class PluginEnvironment:
         return done
 
     def pip_install(self, *paths: Path | str, no_deps: bool = False) -> None:
+        """``pip install`` local project directories into this environment, for real.
+
+        Installed with ``--ignore-installed``, so a copy of the same distribution in the running
+        environment (your editable install) neither satisfies nor loses the install: this
+        environment gets its own, built from ``paths``, and it shadows the outer one. Their
+        requirements must already be met (offline: nothing is downloaded); unless ``no_deps``,
+        an unmet one fails the install, naming it.
+        """
         flags = ["--no-build-isolation", "--no-index", "--quiet", "--disable-pip-version-check"]
         self.run(
-            "-m", "pip", "install", *flags, *(["--no-deps"] if no_deps else []), *map(str, paths)
+            "-m", "pip", "install", *flags, "--no-deps", "--ignore-installed", *map(str, paths)
         )
+        if not no_deps:
+            names = [_project_name(Path(path)) for path in paths]
+            self.run("-c", _REQUIREMENTS_MET, *names)
 
     def pip_uninstall(self, *names: str) -> None:
         self.run("-m", "pip", "uninstall", "--yes", "--quiet", *names)
@@ -112,6 +123,36 @@ class PluginEnvironment:
         """What ``nemo list KIND [PATTERN]`` lists."""
         listed = json.loads(self.nemo("list", kind, *filter(None, [pattern]), "--json").stdout)
         return [entry["name"] for entry in listed]
+
+
+# Run in the environment: fail naming each requirement of the given distributions not met.
+_REQUIREMENTS_MET = """
+import sys
+from importlib import metadata
+from packaging.requirements import Requirement
+unmet = []
+for name in sys.argv[1:]:
+    for line in metadata.requires(name) or []:
+        req = Requirement(line)
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue
+        try:
+            version = metadata.version(req.name)
+        except metadata.PackageNotFoundError:
+            version = None
+        if version is None or not req.specifier.contains(version, prereleases=True):
+            unmet.append(f"{name} requires {req}, but {version or 'nothing'} is installed")
+sys.exit("; ".join(unmet) or None)
+"""
+
+
+def _project_name(path: Path) -> str:
+    import tomllib
+
+    pyproject = path / "pyproject.toml"
+    if not pyproject.is_file():
+        raise FileNotFoundError(f"{path} is not a project directory: it has no pyproject.toml")
+    return str(tomllib.loads(pyproject.read_text())["project"]["name"])
 
 
 def check_declarations(distribution: str) -> None:

@@ -7,7 +7,7 @@ optimizers and schedulers below are imported on first use. Look them up by name 
 
 from __future__ import annotations
 
-from nemo.core._lazy import lazy_exports
+from nemo.core import lazy_exports
 from nemo.optim._plugin import OPTIMIZERS, SCHEDULERS
 
 __version__ = "0.1.0"

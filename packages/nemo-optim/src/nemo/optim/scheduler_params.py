@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from nemo.core.config._params import MISSING
+from nemo.core.config import MISSING
 from nemo.core.config.schedulers import SchedulerParams
 
 __all__ = [

@@ -7,6 +7,7 @@ resolved by class name on first use.
 
 from __future__ import annotations
 
+from nemo.core.config._params import MISSING
 from nemo.core.config.base_config import Config
 from nemo.core.config.hydra_runner import hydra_runner  # Hydra itself is imported when it runs
 from nemo.core.config.optimizers import OptimizerParams
@@ -16,6 +17,7 @@ from nemo.core.config.schedulers import SchedulerParams
 from nemo.core.optim._provided import registered_exports
 
 __all__ = [
+    "MISSING",
     "Config",
     "DataLoaderConfig",
     "OptimizerParams",

@@ -21,7 +21,7 @@ from nemo.core.plugins._errors import PluginWarning, RegistrationConflictError, 
 from nemo.core.plugins._manager import ENTRY_POINT_GROUP, system
 from nemo.core.plugins._markers import hookimpl, hookspec
 from nemo.core.plugins._records import PluginRecord, PluginStatus
-from nemo.core.plugins._registrar import Registrar
+from nemo.core.plugins._registrar import PretrainedEntry, Registrar
 from nemo.core.plugins._registry import KINDS, RUNTIME_PROVIDER, Registration, Registry
 
 # Not typing's: importing this package is on the start-up path of every `nemo` command and
@@ -37,6 +37,7 @@ __all__ = [
     "PluginRecord",
     "PluginStatus",
     "PluginWarning",
+    "PretrainedEntry",
     "Registrar",
     "Registration",
     "RegistrationConflictError",

@@ -9,7 +9,41 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
-__all__ = ["Registrar", "make_registration"]
+__all__ = ["PretrainedEntry", "Registrar", "make_registration"]
+
+
+class PretrainedEntry:
+    """A pretrained checkpoint, declared as typed data next to the model class it restores.
+
+    A collection keeps a tuple of these in a light module beside its models (no torch import)
+    and its ``nemo_register`` hands them to :meth:`Registrar.pretrained_entries`. ``class_`` is
+    the model class or, better, its lazy reference; ``sha256``/``size`` come from
+    ``nemo hash file.nemo``.
+    """
+
+    __slots__ = ("aliases", "class_", "description", "location", "name", "sha256", "size")
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        class_: Any,
+        location: str,
+        sha256: str | None = None,
+        size: int | None = None,
+        description: str = "",
+        aliases: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.class_ = class_
+        self.location = location
+        self.sha256 = sha256
+        self.size = size
+        self.description = description
+        self.aliases = aliases
+
+    def __repr__(self) -> str:
+        return f"PretrainedEntry({self.name!r}, location={self.location!r})"
 
 
 class Registrar:
@@ -85,6 +119,15 @@ class Registrar:
             "pretrained", name, class_, override,
             aliases=aliases, description=description, info=info,
         )  # fmt: skip
+
+    def pretrained_entries(self, entries: Iterable[PretrainedEntry]) -> None:
+        """Register every :class:`PretrainedEntry` of ``entries``."""
+        for entry in entries:
+            extra = {} if entry.size is None else {"size": entry.size}
+            self.pretrained(
+                entry.name, class_=entry.class_, location=entry.location, sha256=entry.sha256,
+                description=entry.description, aliases=entry.aliases, **extra,
+            )  # fmt: skip
 
     def _add(self, kind: str, name: str, target: Any, override: bool, **fields: Any) -> None:
         registration = make_registration(kind, name, target, provider=self.provider, **fields)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from nemo.core.cli._format import print_json, print_table
-from nemo.core.pretrained._cache import PART_SUFFIX, SIDE_SUFFIXES, entry_dir
+from nemo.core.pretrained._cache import PART_SUFFIX, SIDE_SUFFIXES, entry_dir, file_sha256
 from nemo.core.pretrained._catalog import list_pretrained
 from nemo.core.pretrained._errors import (
     ChecksumMismatchError,
@@ -19,7 +19,7 @@ from nemo.core.pretrained._errors import (
 from nemo.core.pretrained._fetch import fetch_pretrained
 from nemo.core.pretrained._settings import resolve_cache_dir
 
-__all__ = ["download", "show_cache"]
+__all__ = ["download", "show_cache", "show_hashes"]
 
 
 def download(args: argparse.Namespace) -> int:
@@ -78,4 +78,21 @@ def show_cache(args: argparse.Namespace) -> int:
         for row in rows
     ]
     print_table(("models", "size", "complete", "path"), table)
+    return 0
+
+
+def show_hashes(args: argparse.Namespace) -> int:
+    """What a plugin author pastes into ``registrar.pretrained``: sha256 and size per file."""
+    rows: list[dict[str, Any]] = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"nemo hash: {name}: no such file", file=sys.stderr)
+            return 1
+        rows.append({"path": name, "sha256": file_sha256(path), "size": path.stat().st_size})
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        print(f"{row['sha256']}  {row['size']}  {row['path']}")
     return 0

@@ -46,3 +46,11 @@ def nemo_add_cli_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
     cache.add_argument("--cache-dir", default=None, help="cache root (default: $NEMO_CACHE_DIR)")
     cache.add_argument("--json", action="store_true", help="print JSON")
     cache.set_defaults(handler="nemo.core.pretrained._cli:show_cache")
+
+    hashing = subparsers.add_parser(
+        "hash",
+        help="sha256 and size of .nemo files, as registrar.pretrained(sha256=..., size=...) wants",
+    )
+    hashing.add_argument("files", nargs="+", metavar="FILE", help="files to hash")
+    hashing.add_argument("--json", action="store_true", help="print JSON")
+    hashing.set_defaults(handler="nemo.core.pretrained._cli:show_hashes")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nemo.core._lazy import lazy_exports
+from nemo.core import lazy_exports
 
 _DATASETS = "nemo.collections.asr.data.audio_to_text"
 _FACTORIES = "nemo.collections.asr.data.audio_to_text_dataset"
