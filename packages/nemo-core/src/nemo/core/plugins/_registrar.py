@@ -123,7 +123,7 @@ class Registrar:
     def pretrained_entries(self, entries: Iterable[PretrainedEntry]) -> None:
         """Register every :class:`PretrainedEntry` of ``entries``."""
         for entry in entries:
-            extra = {} if entry.size is None else {"size": entry.size}
+            extra: dict[str, Any] = {} if entry.size is None else {"size": entry.size}
             self.pretrained(
                 entry.name, class_=entry.class_, location=entry.location, sha256=entry.sha256,
                 description=entry.description, aliases=entry.aliases, **extra,
