@@ -223,7 +223,7 @@ def test_without_a_seed_augmentation_follows_the_process_seed() -> None:
         ({"gain": {"prob": 1.5}}, ValueError, r"augmentor.gain.prob must be a number in \[0, 1\]"),
         ({"gain": {"prob": 0.5, "loudness": 3}}, TypeError, "augmentor.gain: .*loudness"),
         ({"seed": "x", "gain": {"prob": 0.5}}, ValueError, "augmentor.seed must be an integer"),
-        (["gain"], ValueError, "cannot build an augmentor from list"),
+        (["gain"], TypeError, r"augmentor \(perturbation name.*must be a mapping .*got list"),
     ],
 )
 def test_bad_augmentor_configs(config: object, error: type[Exception], message: str) -> None:

@@ -12,7 +12,6 @@ import pytorch_lightning as pl
 from omegaconf import MISSING, OmegaConf
 from omegaconf.errors import ConfigKeyError
 
-from nemo.core.config._validation import validate_config
 from nemo.core.config.base_config import Config
 from nemo.core.config.modelPT import (
     ModelConfig,
@@ -25,6 +24,7 @@ from nemo.core.config.optimizers import OptimizerParams
 from nemo.core.config.pytorch import DataLoaderConfig
 from nemo.core.config.pytorch_lightning import TrainerConfig
 from nemo.core.config.schedulers import SchedulerParams
+from nemo.utils._validation import validate_config
 from nemo.utils.exceptions import ConfigValidationError
 from nemo.utils.exp_manager import CallbackParams, ExpManagerConfig
 

@@ -14,9 +14,9 @@ from core_test_optim import LinearDecay, LinearDecayParams, PlainSGDParams
 from omegaconf import OmegaConf
 
 from nemo.core import plugins
-from nemo.core.config._params import MissingArgumentError, UnknownArgumentError
 from nemo.core.config.optimizers import AVAILABLE_OPTIMIZER_PARAMS, get_optimizer_config
 from nemo.core.config.schedulers import AVAILABLE_SCHEDULER_PARAMS
+from nemo.core.optim import MissingArgumentError, UnknownArgumentError
 from nemo.core.optim._provided import MissingDistributionError
 from nemo.core.optim.lr_scheduler import (
     AVAILABLE_SCHEDULERS,

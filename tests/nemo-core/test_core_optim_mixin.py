@@ -18,7 +18,7 @@ from omegaconf import OmegaConf
 from torch.utils.data import DataLoader, TensorDataset
 
 from nemo.core.classes._optimization import OptimizationMixin
-from nemo.core.config._params import UnknownArgumentError
+from nemo.core.optim import UnknownArgumentError
 from nemo.core.optim.lr_scheduler import register_scheduler
 from nemo.core.optim.optimizers import register_optimizer
 from nemo.core.plugins import UnknownNameError

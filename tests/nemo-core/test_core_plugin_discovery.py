@@ -395,3 +395,58 @@ def test_hook_specs_of_a_non_plain_spec_module_are_refused():
     assert hook_specs(module) == {}
     module.nemo_hist = Specs.nemo_later
     assert hook_specs(module) is None
+
+
+# -- requirement parsing: the stand-ins against packaging on the same lines ------------------
+
+REQUIREMENT_LINES = [
+    "nemo-core>=0.1,<0.2",
+    "nemo_core (>=0.1)",
+    "Nemo.Core~=0.1.0",
+    "nemo-core==0.1.*",
+    "nemo-core>=0.1; python_version >= '3.8'",
+    "nemo-core>=0.3; extra == 'dev'",
+    "nemo-core[onnx]>=0.1,!=0.1.5",
+    "nemo-core-extras>=9",
+    "nemo-core>=0.2rc1",
+    "nemo-core<=0.1.0",
+    "nemo-core>0.1",
+    "nemo-core!=0.1.0",
+    "nemo-core===0.1.0",
+    "torch>=2.4",
+    "some__odd..Name-x>=1",
+]
+CORE_VERSIONS = ["0.1.0", "0.1", "0.1.5", "0.2.0", "0.1.0rc1", "0.1.0.post1", "1.0"]
+
+
+@pytest.mark.parametrize("line", REQUIREMENT_LINES)
+def test_requirement_names_are_packagings(line):
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    from nemo.core.plugins._distributions import canonical_name, parse_info
+
+    info = parse_info(f"Metadata-Version: 2.1\nName: x\nVersion: 1\nRequires-Dist: {line}\n")
+    requirement = Requirement(line)
+    expected_requires = (
+        () if "extra" in str(requirement.marker) else (canonicalize_name(requirement.name),)
+    )
+    assert info.requires == expected_requires
+    assert canonical_name(requirement.name) == canonicalize_name(requirement.name)
+
+
+@pytest.mark.parametrize("version", CORE_VERSIONS)
+@pytest.mark.parametrize("line", [line for line in REQUIREMENT_LINES if "nemo" in line.lower()])
+def test_core_requirement_check_agrees_with_packaging(line, version):
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    from nemo.core.plugins._distributions import DistributionInfo, core_requirement_problem
+
+    requirement = Requirement(line)
+    applies = canonicalize_name(requirement.name) == "nemo-core" and (
+        requirement.marker is None or requirement.marker.evaluate({"extra": ""})
+    )
+    expected_ok = not applies or requirement.specifier.contains(version, prereleases=True)
+    problem = core_requirement_problem(DistributionInfo("x", "1", (line,)), version)
+    assert (problem is None) == expected_ok, problem

@@ -21,6 +21,7 @@ from core_archive_models import (
     TwoArtifactModel,
     model_config,
 )
+from core_test_models import TinyRegression
 from omegaconf import DictConfig, OmegaConf
 
 from nemo.core.classes import ModelPT
@@ -72,6 +73,23 @@ class TestRoundTrip:
         assert not Path(restored.temp_file).exists()
         assert restored.artifacts["temp_file"].path == f"nemo:{restored_name}"
         assert restored.artifacts["temp_file"].archive == str(moved)
+
+    def test_restore_returns_an_instance_of_the_calling_class(
+        self, model: ArtifactModel, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "model.nemo"
+        model.save_to(path)
+        # through a base: the class comes from the archive, and is one of the base's
+        assert type(ModelPT.restore_from(path)) is ArtifactModel
+        # through an unrelated class: refused naming both, before anything is built
+        with pytest.raises(
+            TypeError,
+            match=r"holds a core_archive_models\.ArtifactModel, which is not a TinyRegression; "
+            r"restore it with ArtifactModel\.restore_from",
+        ):
+            TinyRegression.restore_from(path)
+        config = ArtifactModel.restore_from(path, return_config=True)
+        assert isinstance(config, DictConfig) and config.xyz == "abc"
 
     def test_the_archive_is_laid_out_as_nemo_writes_it(
         self, model: ArtifactModel, tmp_path: Path

@@ -29,6 +29,13 @@ assert total >= 400, total
 imported = [m for m in sys.modules if m.startswith("dummy") and m.endswith("_impl")]
 assert not imported, imported
 """
+# The same listing through the libraries that the stand-ins replace: entry points from
+# importlib.metadata (with packaging for requirements) and hook implementations read by pluggy.
+_THROUGH_LIBRARIES = """
+from nemo.core.plugins import _distributions, _manager
+_distributions._scan_sys_path = lambda group: None
+_manager.plain_hookimpls = lambda plugin, specs: None
+"""
 # The Lightning package the interpreter has: NeMo 2.x uses `lightning.pytorch`.
 _LIGHTNING = """
 try:
@@ -129,12 +136,18 @@ def bench_listing_100_plugins(context: Context) -> list[Result]:
         _write_dummy_site(site, 100)
         times = interleaved_process_seconds(
             context.python,
-            {"empty": "pass", "listing": _LIST_ALL},
+            {
+                "empty": "pass",
+                "listing": _LIST_ALL,
+                "libraries": _THROUGH_LIBRARIES + _LIST_ALL,
+            },
             repeat=context.repeat + 4,
             env={"PYTHONPATH": str(site)},
         )
     added = median_added(times["listing"], times["empty"])
+    through_libraries = median_added(times["libraries"], times["empty"])
     empty = statistics.median(times["empty"])
+    gain = through_libraries / added if added > 0 else None
     return [
         Result(
             "listing_100_plugins",
@@ -146,5 +159,17 @@ def bench_listing_100_plugins(context: Context) -> list[Result]:
             added <= 0.050,
             detail="no implementation module imported (asserted)",
             peer_detail="n/a: NeMo has no plugin registry",
-        )
+        ),
+        Result(
+            "listing_stand_ins",
+            "the same listing, via importlib.metadata + packaging + pluggy ÷ via the stand-ins "
+            "(_distributions, _hookimpls, _markers)",
+            f"the stand-ins ({added * 1000:.0f} ms added)",
+            gain,
+            "x slower without them",
+            "≥ 1.5x: else drop the stand-ins for the libraries",
+            gain is not None and gain >= 1.5,
+            detail=f"through the libraries: {through_libraries * 1000:.0f} ms added",
+            peer_detail="n/a",
+        ),
     ]

@@ -6,7 +6,8 @@ needs them is first used.
 
 from __future__ import annotations
 
-from nemo.core._lazy import lazy_exports
+from nemo.core._lazy import lazy_exports as lazy_exports
+from nemo.utils._trainer_hooks import install_hook_caller
 
 TYPE_CHECKING = False  # not typing's: importing nemo.core (every plugin does) stays cheap
 
@@ -34,6 +35,15 @@ _EXPORTS: dict[str, str] = {
 __all__ = ["__version__", *_EXPORTS]  # noqa: PLE0604 - the names are the table's keys
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+
+def _plugin_hook_results(hook_name: str, **kwargs: object) -> list[object]:
+    from nemo.core import plugins  # on the first hook call: discovery is not free
+
+    return plugins.hook_results(hook_name, **kwargs)
+
+
+install_hook_caller(_plugin_hook_results)  # exp_manager (nemo.utils) cannot import nemo.core
 
 if TYPE_CHECKING:
     from nemo.core._lazy import lazy_exports as lazy_exports

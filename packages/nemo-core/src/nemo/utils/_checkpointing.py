@@ -21,8 +21,8 @@ import torch
 from lightning_fabric.plugins.io.torch_io import TorchCheckpointIO
 from pytorch_lightning.callbacks import ModelCheckpoint
 
-from nemo.core.connectors._atomic import atomic_output
 from nemo.utils import logging
+from nemo.utils._atomic import atomic_output
 
 __all__ = [
     "AtomicCheckpointIO",

@@ -49,8 +49,8 @@ import pytorch_lightning as pl
 import torch
 from pytorch_lightning.callbacks import Callback
 
-from nemo.core.connectors._atomic import PARTIAL_SUFFIX
 from nemo.utils import logging
+from nemo.utils._atomic import PARTIAL_SUFFIX
 from nemo.utils._exp_dirs import inherited, share
 from nemo.utils.exceptions import NotFoundError
 

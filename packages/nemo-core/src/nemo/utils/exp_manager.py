@@ -33,8 +33,6 @@ import pytorch_lightning as pl
 from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.callbacks import ModelCheckpoint
 
-from nemo.core.classes._config import plain_dict
-from nemo.core.config._validation import validate_config
 from nemo.utils import logging
 from nemo.utils._checkpointing import (
     AtomicCheckpointIO,
@@ -52,12 +50,15 @@ from nemo.utils._resume import (
     choose_resume_checkpoint,
     find_resume_checkpoint,
 )
+from nemo.utils._trainer_hooks import hook_results
+from nemo.utils._validation import validate_config
 from nemo.utils.app_state import AppState
 from nemo.utils.exceptions import (
     CheckpointMisconfigurationError,
     LoggerMisconfigurationError,
     NotFoundError,
 )
+from nemo.utils.model_utils import plain_dict
 
 __all__ = [
     "NEMO_ENV_VARNAME_RESUME",
@@ -241,12 +242,6 @@ def _run_config(cfg: DictConfig) -> DictConfig:
     return OmegaConf.create({"exp_manager": OmegaConf.to_container(cfg)})
 
 
-def _hook_results(hook: str, **kwargs: Any) -> list[Any]:
-    from nemo.core import plugins
-
-    return plugins.hook_results(hook, **kwargs)
-
-
 def _flatten(results: Iterable[Any]) -> list[Any]:
     flat: list[Any] = []
     for result in results:
@@ -273,7 +268,7 @@ def _add_loggers(
         loggers.append(_tensorboard_logger(cfg, exp_dir, name, version))
     if cfg.create_wandb_logger:
         loggers.append(_wandb_logger(cfg, exp_dir, version))
-    loggers += _flatten(_hook_results("nemo_trainer_loggers", config=run_config, log_dir=log_dir))
+    loggers += _flatten(hook_results("nemo_trainer_loggers", config=run_config, log_dir=log_dir))
     if loggers:
         trainer.loggers = [*trainer.loggers, *loggers]
 
@@ -285,7 +280,7 @@ def _add_callbacks(
     callbacks: list[Any] = [ResumeCallback(resume_checkpoint)]
     if cfg.create_early_stopping_callback:
         callbacks.append(_early_stopping(cfg.early_stopping_callback_params))
-    callbacks += _flatten(_hook_results("nemo_trainer_callbacks", config=run_config))
+    callbacks += _flatten(hook_results("nemo_trainer_callbacks", config=run_config))
     trainer.callbacks.extend(callbacks)  # type: ignore[attr-defined]
 
 

@@ -146,7 +146,7 @@ class _PhasedSchedule(LRScheduler):
         if decay_steps is None:
             assert self.max_steps is not None
             decay_steps = self.max_steps - start
-        return [curve(b, step - start, decay_steps, self.min_lr) for b in self.base_lrs]
+        return [curve(float(b), step - start, decay_steps, self.min_lr) for b in self.base_lrs]
 
 
 class WarmupPolicy(_PhasedSchedule):

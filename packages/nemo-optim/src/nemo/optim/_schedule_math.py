@@ -26,7 +26,7 @@ def square(base_lr: float, step: int, decay_steps: int, min_lr: float) -> float:
 
 
 def square_root(base_lr: float, step: int, decay_steps: int, min_lr: float) -> float:
-    return max(base_lr * ((decay_steps - step) / decay_steps) ** 0.5, min_lr)
+    return max(base_lr * float(((decay_steps - step) / decay_steps) ** 0.5), min_lr)
 
 
 def cosine(base_lr: float, step: int, decay_steps: int, min_lr: float) -> float:
@@ -57,8 +57,8 @@ def noam_hold(
     base_lr: float, step: int, warmup_steps: int, hold_steps: int, decay_rate: float, min_lr: float
 ) -> float:
     """Inverse-power decay after a hold, scaled to be continuous with the end of warm-up."""
-    warmup_scale = max(1, warmup_steps**decay_rate)
-    decay_scale = max(1, (step - hold_steps) ** decay_rate)
+    warmup_scale = max(1.0, float(warmup_steps**decay_rate))
+    decay_scale = max(1.0, float((step - hold_steps) ** decay_rate))
     return max(base_lr * warmup_scale / decay_scale, min_lr)
 
 

@@ -73,7 +73,8 @@ class Adafactor(PerParameterOptimizer):
 
     @staticmethod
     def _rms(tensor: torch.Tensor) -> torch.Tensor:
-        return tensor.norm(2) / (tensor.numel() ** 0.5)
+        rms: torch.Tensor = tensor.norm(2) / float(tensor.numel() ** 0.5)
+        return rms
 
     @staticmethod
     def _step_size(group: dict[str, Any], step: int, rms: float) -> float:

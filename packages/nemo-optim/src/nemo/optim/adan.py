@@ -69,10 +69,10 @@ class Adan(Optimizer):
             if g is not None
         ]
         norm = math.sqrt(sum(float(square) for square in squares))
-        return min(1.0, limit / (norm + self.defaults["eps"]))
+        return min(1.0, float(limit) / (norm + float(self.defaults["eps"])))
 
     @torch.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:  # type: ignore[override]
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = closure_loss(closure)
         clip = self._clip_factor()
         for group in self.param_groups:

@@ -116,7 +116,7 @@ class CosineAnnealing(WarmupAnnealHoldPolicy):
                     f"min_lr={self.min_lr}"
                 )
         return [
-            curves.megatron_cosine(b, step, self.warmup_steps, self.decay_steps, self.min_lr)
+            curves.megatron_cosine(float(b), step, self.warmup_steps, self.decay_steps, self.min_lr)
             for b in self.base_lrs
         ]
 
@@ -246,7 +246,7 @@ class NoamHoldAnnealing(WarmupHoldPolicy):
             )
         hold = self.hold_steps - self.warmup_steps if self.hold_steps > 0 else 0
         return [
-            curves.noam_hold(b, step, self.warmup_steps, hold, self.decay_rate, self.min_lr)
+            curves.noam_hold(float(b), step, self.warmup_steps, hold, self.decay_rate, self.min_lr)
             for b in self.base_lrs
         ]
 
@@ -270,7 +270,7 @@ class NoamAnnealing(LRScheduler):
     ) -> None:
         if d_model <= 0:
             raise ScheduleArgumentError(f"NoamAnnealing needs d_model > 0, got {d_model}")
-        self._normalize = d_model ** (-0.5)
+        self._normalize = float(d_model ** (-0.5))
         self.max_steps = max_steps
         self.warmup_steps = resolve_steps(warmup_steps, warmup_ratio, max_steps, "warmup")
         self.min_lr = min_lr
@@ -279,12 +279,12 @@ class NoamAnnealing(LRScheduler):
     def get_lr(self) -> list[Any]:
         step = max(1, self.last_epoch)
         check_min_lr("NoamAnnealing", self.base_lrs, self.min_lr)
-        return [self._noam(b, step) for b in self.base_lrs]
+        return [self._noam(float(b), step) for b in self.base_lrs]
 
     def _noam(self, base_lr: float, step: int) -> float:
         if self.warmup_steps > 0:
-            scale = min(step ** (-0.5), step * self.warmup_steps ** (-1.5))
+            scale = min(float(step ** (-0.5)), step * float(self.warmup_steps ** (-1.5)))
         else:
-            scale = step ** (-0.5)
+            scale = float(step ** (-0.5))
         lr = base_lr * (self._normalize * scale)
         return max(lr, self.min_lr) if step > self.warmup_steps else lr

@@ -28,15 +28,15 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any, cast
 
+from nemo.core.optim.lr_scheduler import prepare_lr_scheduler
+from nemo.core.optim.optimizers import build_optimizer
 from nemo.utils import logging
+from nemo.utils.model_utils import as_dictconfig, plain_dict
 
 if TYPE_CHECKING:
     import torch
 
 __all__ = ["OptimizationMixin"]
-
-# ``optim`` keys that are not optimizer arguments when the arguments are given as extra keys.
-_OPTIM_KEYS = ("name", "cls", "lr", "_target_", "sched", "args")
 
 
 class OptimizationMixin:
@@ -79,10 +79,8 @@ class OptimizationMixin:
         if sched is not None and getattr(self, "_trainer", None) is not None:
             sched = self._with_run_length(dict(sched))
 
-        from nemo.core.optim.lr_scheduler import prepare_lr_scheduler
-
         self.setup_optimizer_param_groups()
-        self._optimizer = self._build_optimizer(optim)
+        self._optimizer = build_optimizer(optim, self._optimizer_param_groups)
         self._scheduler = prepare_lr_scheduler(
             self._optimizer, sched, train_dataloader=getattr(self, "_train_dl", None)
         )
@@ -100,8 +98,6 @@ class OptimizationMixin:
     def _optim_section(self, optim_config: Any) -> dict[str, Any] | None:
         """The optim config as a plain resolved dict, recorded in ``self._cfg.optim``."""
         from omegaconf import DictConfig, open_dict
-
-        from nemo.core.classes._config import as_dictconfig, plain_dict
 
         cfg = getattr(self, "_cfg", None)
         model_cfg = cfg if isinstance(cfg, DictConfig) and "optim" in cfg else None
@@ -143,61 +139,3 @@ class OptimizationMixin:
         # Each data-parallel process sees 1/world_size of every epoch.
         sched["t_num_workers"] = max(1, int(trainer.world_size))
         return sched
-
-    def _build_optimizer(self, optim: dict[str, Any]) -> Any:
-        from nemo.core.optim.optimizers import get_optimizer, parse_optimizer_args
-
-        target = optim.get("_target_")
-        if target is None:
-            name = str(optim.get("name", "adam"))
-        elif isinstance(target, type):
-            name = target.__name__.lower()
-        else:
-            name = str(target).rsplit(".", 1)[-1].lower()
-        lr = optim.get("lr")
-        if "args" in optim:
-            kwargs = parse_optimizer_args(name, optim["args"])
-        else:
-            kwargs = {key: value for key, value in optim.items() if key not in _OPTIM_KEYS}
-        if lr is not None:
-            kwargs["lr"] = lr
-
-        params = self._optimizer_param_groups
-        if target is not None:
-            optimizer = self._from_class_path(target, kwargs)(params)
-        else:
-            optimizer = _located(get_optimizer, name, kwargs)(params)
-        logging.info("Optimizer config = %s", optimizer)
-        return optimizer
-
-    @staticmethod
-    def _from_class_path(target: Any, kwargs: dict[str, Any]) -> Any:
-        import functools
-
-        from nemo.core.config._params import check_arguments
-
-        if isinstance(target, str):
-            from hydra.utils import get_object
-
-            try:
-                target = get_object(target)
-            except Exception as exc:
-                raise ValueError(
-                    f"optim._target_: cannot import {target!r} ({exc}); give the class path of "
-                    "an optimizer, e.g. torch.optim.SGD, or use optim.name"
-                ) from exc
-        check_arguments(target, kwargs, params_cls=None, purpose=f"optim._target_ {target!r}")
-        return functools.partial(target, **kwargs)
-
-
-def _located(get_optimizer: Any, name: str, kwargs: dict[str, Any]) -> Any:
-    """``get_optimizer(name, **kwargs)`` with errors that say they come from ``optim``."""
-    from nemo.core.config._params import MissingArgumentError, UnknownArgumentError
-    from nemo.core.plugins import UnknownNameError
-
-    try:
-        return get_optimizer(name, **kwargs)
-    except UnknownNameError as exc:
-        raise UnknownNameError(f"optim.name: {exc}", kind=exc.kind, name=exc.name) from None
-    except (UnknownArgumentError, MissingArgumentError) as exc:
-        raise type(exc)(f"optim: {exc}") from None

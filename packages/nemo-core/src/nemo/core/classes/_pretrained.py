@@ -8,9 +8,13 @@ file, then hands it to the registered class's ``restore_from``.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, Self, overload
+
+from nemo.core.classes._restore_state import restored_instance
 
 if TYPE_CHECKING:
+    from omegaconf import DictConfig
+
     from nemo.core.pretrained import PretrainedModelInfo
 
 __all__ = ["PretrainedMixin"]
@@ -41,6 +45,36 @@ class PretrainedMixin:
         """The ``pretrained_model_name`` of each of :meth:`list_available_models`."""
         return [info.pretrained_model_name for info in cls.list_available_models() or ()]
 
+    @overload
+    @classmethod
+    def from_pretrained(
+        cls,
+        model_name: str,
+        refresh_cache: bool = False,
+        override_config_path: str | None = None,
+        map_location: Any = None,
+        strict: bool = True,
+        return_config: Literal[False] = False,
+        cache_dir: str | os.PathLike[str] | None = None,
+        trainer: Any = None,
+    ) -> Self: ...
+
+    @overload
+    @classmethod
+    def from_pretrained(
+        cls,
+        model_name: str,
+        refresh_cache: bool = False,
+        override_config_path: str | None = None,
+        map_location: Any = None,
+        strict: bool = True,
+        *,
+        return_config: Literal[True],
+        cache_dir: str | os.PathLike[str] | None = None,
+        trainer: Any = None,
+    ) -> DictConfig: ...
+
+    @overload
     @classmethod
     def from_pretrained(
         cls,
@@ -52,7 +86,20 @@ class PretrainedMixin:
         return_config: bool = False,
         cache_dir: str | os.PathLike[str] | None = None,
         trainer: Any = None,
-    ) -> Any:
+    ) -> Self | DictConfig: ...
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        model_name: str,
+        refresh_cache: bool = False,
+        override_config_path: str | None = None,
+        map_location: Any = None,
+        strict: bool = True,
+        return_config: bool = False,
+        cache_dir: str | os.PathLike[str] | None = None,
+        trainer: Any = None,
+    ) -> Self | DictConfig:
         """Fetch the checkpoint registered as ``model_name`` (or an alias) and restore it.
 
         The file is downloaded into the cache unless a verified copy is there
@@ -67,7 +114,7 @@ class PretrainedMixin:
         info = _find(cls, model_name)
         path = fetch_pretrained(info, cache_dir=cache_dir, refresh=refresh_cache)
         model_class: Any = info.class_ if info.class_ is not None else cls
-        return model_class.restore_from(
+        restored = model_class.restore_from(
             str(path),
             override_config_path=override_config_path,
             map_location=map_location,
@@ -75,6 +122,10 @@ class PretrainedMixin:
             return_config=return_config,
             trainer=trainer,
         )
+        if return_config:
+            config: DictConfig = restored
+            return config
+        return restored_instance(cls, restored, f"pretrained model {model_name!r}")
 
 
 def _find(cls: type[PretrainedMixin], model_name: str) -> PretrainedModelInfo:

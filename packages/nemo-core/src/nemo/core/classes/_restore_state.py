@@ -12,9 +12,17 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-__all__ = ["ArtifactSource", "RestoreContext", "current_restore", "is_being_restored", "restoring"]
+__all__ = [
+    "ArtifactSource",
+    "RestoreContext",
+    "current_restore",
+    "is_being_restored",
+    "not_an_instance_message",
+    "restored_instance",
+    "restoring",
+]
 
 
 class ArtifactSource(Protocol):
@@ -48,3 +56,25 @@ def restoring(context: RestoreContext) -> Iterator[RestoreContext]:
         yield context
     finally:
         _CURRENT.reset(token)
+
+
+_T = TypeVar("_T")
+
+
+def not_an_instance_message(cls: type, found: type, source: object) -> str:
+    return (
+        f"{source} holds a {found.__module__}.{found.__qualname__}, which is not a "
+        f"{cls.__name__}; restore it with {found.__name__}.restore_from (or "
+        "ModelPT.restore_from, which takes the class from the archive)"
+    )
+
+
+def restored_instance(cls: type[_T], restored: object, source: object) -> _T:
+    """``restored`` if it is a ``cls``: what ``cls.restore_from`` / ``from_pretrained`` promise.
+
+    An archive whose config names an unrelated class is refused rather than returned as
+    something the caller did not ask for.
+    """
+    if not isinstance(restored, cls):
+        raise TypeError(not_an_instance_message(cls, type(restored), source))
+    return restored

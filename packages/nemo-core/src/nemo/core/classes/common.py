@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nemo.core._lazy import lazy_exports
-from nemo.core.classes._config import maybe_update_config_version, to_dictconfig
 from nemo.core.classes._pretrained import PretrainedMixin
-from nemo.core.classes._restore_state import current_restore
+from nemo.core.classes._restore_state import current_restore, not_an_instance_message
 from nemo.core.classes._typecheck import Typing, is_typecheck_enabled, typecheck
+from nemo.core.connectors._target_policy import check_restore_targets
+from nemo.utils.model_utils import convert_model_config_to_dict_config, maybe_update_config_version
 
 if TYPE_CHECKING:
     from nemo.core.pretrained import PretrainedModelInfo
@@ -46,8 +47,14 @@ class Serialization(ABC):  # noqa: B024 - a mixin whose members all have default
 
     @classmethod
     def from_config_dict(cls, config: Any, trainer: Any = None) -> Any:
-        """Build an instance from a DictConfig, dict, dataclass or YAML path."""
-        config = to_dictconfig(config, what=f"{cls.__name__}.from_config_dict")
+        """Build what a DictConfig, dict, dataclass or YAML path describes.
+
+        ``Any``, not this class: as in NeMo, a model builds its modules through its own class
+        (``self.from_config_dict(cfg.encoder)``), so the result is whatever the config names.
+        """
+        config = convert_model_config_to_dict_config(
+            config, what=f"{cls.__name__}.from_config_dict"
+        )
         _check_restored_targets(config)
         if "_target_" in config:
             instance = _instantiate(config, cls)
@@ -98,7 +105,7 @@ class FileIO(ABC):  # noqa: B024 - a mixin whose members all have defaults
         strict: bool = True,
         return_config: bool = False,
         trainer: Any = None,
-    ) -> Any:
+    ) -> Any:  # ModelPT's says what it returns; here there is nothing to restore
         raise NotImplementedError(
             f"{cls.__name__} cannot be restored from a file: implement restore_from, or derive "
             "the class from ModelPT, which reads .nemo archives"
@@ -112,7 +119,9 @@ class FileIO(ABC):  # noqa: B024 - a mixin whose members all have defaults
                 f"{cls.__name__}.from_config_file: the class is not built from configs; derive "
                 "it from nemo.core.classes.Serialization"
             )
-        return cls.from_config_dict(to_dictconfig(path2yaml_file, what=cls.__name__))
+        return cls.from_config_dict(
+            convert_model_config_to_dict_config(path2yaml_file, what=cls.__name__)
+        )
 
     def to_config_file(self, path2yaml_file: str | Path) -> None:
         """Write this object's config (resolved) as YAML."""
@@ -134,9 +143,9 @@ def _check_restored_targets(config: Any) -> None:
     """A config read from an archive may only name module classes: it must not run code."""
     context = current_restore()
     if context is not None and context.restore_path is not None:
-        from nemo.core.connectors._target_policy import check_restore_targets
+        import torch
 
-        check_restore_targets(config, context.restore_path)
+        check_restore_targets(config, context.restore_path, (torch.nn.Module, Serialization))
 
 
 def _init_parameters(target_cls: type) -> set[str]:
@@ -176,6 +185,9 @@ def _target_class(config: Any, cls: type) -> type:
     if issubclass(cls, imported):  # e.g. a subclass restoring its parent's archive
         return cls
     if not issubclass(imported, cls):
+        context = current_restore()
+        if context is not None and context.restore_path is not None:  # cls.restore_from(...)
+            raise TypeError(not_an_instance_message(cls, imported, context.restore_path))
         warnings.warn(
             f"the config's target {target!r} is not a subclass of {cls.__name__}; building "
             f"{imported.__name__} anyway",

@@ -14,7 +14,7 @@ from abc import abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, Self, overload
 
 import pytorch_lightning as pl
 import torch
@@ -22,11 +22,16 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from nemo.core.classes import _multi_data
 from nemo.core.classes._artifacts import register_artifact as _register_artifact
-from nemo.core.classes._config import to_dictconfig
 from nemo.core.classes._optimization import OptimizationMixin
-from nemo.core.classes._restore_state import RestoreContext, is_being_restored, restoring
+from nemo.core.classes._restore_state import (
+    RestoreContext,
+    is_being_restored,
+    restored_instance,
+    restoring,
+)
 from nemo.core.classes.common import Model
 from nemo.utils import logging
+from nemo.utils.model_utils import convert_model_config_to_dict_config
 
 __all__ = ["ModelPT"]
 
@@ -74,7 +79,7 @@ class ModelPT(OptimizationMixin, pl.LightningModule, Model):
                 f"trainer must be a pytorch_lightning.Trainer or None, got "
                 f"{type(trainer).__name__}; pass trainer=pl.Trainer(...) or leave it out"
             )
-        cfg = to_dictconfig(cfg, what=f"{type(self).__name__} config")
+        cfg = convert_model_config_to_dict_config(cfg, what=f"{type(self).__name__} config")
         if "target" not in cfg:
             cfg.target = f"{type(self).__module__}.{type(self).__qualname__}"
         OmegaConf.set_struct(cfg, True)
@@ -408,6 +413,34 @@ class ModelPT(OptimizationMixin, pl.LightningModule, Model):
             return
         self.save_restore_connector.save_to(self, str(save_path))
 
+    @overload
+    @classmethod
+    def restore_from(
+        cls,
+        restore_path: str | Path,
+        override_config_path: Any = None,
+        map_location: Any = None,
+        strict: bool = True,
+        return_config: Literal[False] = False,
+        trainer: pl.Trainer | None = None,
+        save_restore_connector: Any = None,
+    ) -> Self: ...
+
+    @overload
+    @classmethod
+    def restore_from(
+        cls,
+        restore_path: str | Path,
+        override_config_path: Any = None,
+        map_location: Any = None,
+        strict: bool = True,
+        *,
+        return_config: Literal[True],
+        trainer: pl.Trainer | None = None,
+        save_restore_connector: Any = None,
+    ) -> DictConfig: ...
+
+    @overload
     @classmethod
     def restore_from(
         cls,
@@ -418,8 +451,21 @@ class ModelPT(OptimizationMixin, pl.LightningModule, Model):
         return_config: bool = False,
         trainer: pl.Trainer | None = None,
         save_restore_connector: Any = None,
-    ) -> Any:
-        """Rebuild a model saved with :meth:`save_to` (or by NVIDIA NeMo).
+    ) -> Self | DictConfig: ...
+
+    @classmethod
+    def restore_from(
+        cls,
+        restore_path: str | Path,
+        override_config_path: Any = None,
+        map_location: Any = None,
+        strict: bool = True,
+        return_config: bool = False,
+        trainer: pl.Trainer | None = None,
+        save_restore_connector: Any = None,
+    ) -> Self | DictConfig:
+        """Rebuild a model saved with :meth:`save_to` (or by NVIDIA NeMo), as an instance of
+        this class (the archive may hold a subclass); with ``return_config``, its config alone.
 
         Called on ``ModelPT`` itself, the class is taken from the archive's config. The archive
         is read in place and never executes code from it.
@@ -428,7 +474,7 @@ class ModelPT(OptimizationMixin, pl.LightningModule, Model):
             from nemo.core.connectors.save_restore_connector import SaveRestoreConnector
 
             save_restore_connector = SaveRestoreConnector()
-        return save_restore_connector.restore_from(
+        restored = save_restore_connector.restore_from(
             cls,
             str(restore_path),
             override_config_path=override_config_path,
@@ -437,6 +483,10 @@ class ModelPT(OptimizationMixin, pl.LightningModule, Model):
             return_config=return_config,
             trainer=trainer,
         )
+        if return_config:
+            config: DictConfig = restored
+            return config
+        return restored_instance(cls, restored, restore_path)
 
     @classmethod
     def extract_state_dict_from(

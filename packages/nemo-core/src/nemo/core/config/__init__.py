@@ -7,7 +7,8 @@ resolved by class name on first use.
 
 from __future__ import annotations
 
-from nemo.core.config._params import MISSING
+from omegaconf import MISSING
+
 from nemo.core.config.base_config import Config
 from nemo.core.config.hydra_runner import hydra_runner  # Hydra itself is imported when it runs
 from nemo.core.config.optimizers import OptimizerParams

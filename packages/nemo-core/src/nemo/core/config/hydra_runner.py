@@ -27,10 +27,10 @@ from typing import Any, TypeVar
 
 from omegaconf import DictConfig, OmegaConf
 
-from nemo.core.classes._config import as_dictconfig
-from nemo.core.config._validation import declared_dataclass, find_missing, validate_config
+from nemo.utils._validation import declared_dataclass, find_missing, validate_config
 from nemo.utils.app_state import AppState
 from nemo.utils.exceptions import ConfigValidationError
+from nemo.utils.model_utils import as_dictconfig
 
 __all__ = ["hydra_runner"]
 

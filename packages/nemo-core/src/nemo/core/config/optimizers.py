@@ -11,7 +11,9 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from nemo.core.config._params import MISSING, ParamsView, build_params
+from omegaconf import MISSING
+
+from nemo.core.optim._arguments import ParamsView, build_params
 from nemo.core.optim._provided import registered_exports
 
 __all__ = [

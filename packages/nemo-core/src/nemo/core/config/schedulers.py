@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from nemo.core.config._params import ParamsView, build_params
+from nemo.core.optim._arguments import ParamsView, build_params
 from nemo.core.optim._provided import registered_exports
 
 __all__ = [

@@ -7,9 +7,9 @@ from typing import Any
 
 import yaml
 
-from nemo.core.classes._config import as_dictconfig, to_dictconfig
 from nemo.core.connectors._errors import NemoArchiveError
 from nemo.core.connectors._limits import ArchiveLimits
+from nemo.utils.model_utils import as_dictconfig, convert_model_config_to_dict_config
 
 __all__ = ["config_leaves", "parse_archive_config", "restore_config"]
 
@@ -52,7 +52,7 @@ def restore_config(archive_config: Any, override: Any) -> Any:
         config = as_dictconfig(override, what="override_config_path")
     if "model" in config:
         config = config.model
-    return to_dictconfig(config, what="the restored model's config")
+    return convert_model_config_to_dict_config(config, what="the restored model's config")
 
 
 def config_leaves(node: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:

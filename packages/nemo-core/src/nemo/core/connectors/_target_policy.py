@@ -3,8 +3,9 @@
 A config's ``_target_`` is handed to Hydra, which imports and calls whatever it names —
 ``os.system`` included — with the config's values as arguments. A config from an archive is
 untrusted input, so while a model is being restored every target must name a class that is a
-``torch.nn.Module`` or a NeMo ``Serialization`` (models, modules, losses). Targets that cannot
-be imported are left to the normal error path.
+subclass of one of the ``allowed`` bases the caller passes (``torch.nn.Module`` and NeMo's
+``Serialization``: models, modules, losses). Targets that cannot be imported are left to the
+normal error path.
 """
 
 from __future__ import annotations
@@ -19,12 +20,9 @@ from nemo.core.connectors._errors import NemoArchiveError
 __all__ = ["check_restore_targets"]
 
 
-def check_restore_targets(config: Any, archive: Path | None) -> None:
-    """Refuse ``config`` if a target it would build is not a module class."""
-    import torch
+def check_restore_targets(config: Any, archive: Path | None, allowed: tuple[type, ...]) -> None:
+    """Refuse ``config`` if a target it would build is not a subclass of one of ``allowed``."""
     from omegaconf import OmegaConf
-
-    from nemo.core.classes.common import Serialization
 
     tree = OmegaConf.to_container(config, resolve=False)
     if not isinstance(tree, dict):
@@ -43,9 +41,7 @@ def check_restore_targets(config: Any, archive: Path | None) -> None:
         located = _locate(path)
         if located is None:
             continue
-        if not (
-            isinstance(located, type) and issubclass(located, (torch.nn.Module, Serialization))
-        ):
+        if not (isinstance(located, type) and issubclass(located, allowed)):
             source = f"{archive}: " if archive is not None else ""
             raise NemoArchiveError(
                 f"{source}the config's {key} names {path!r}, which is not a module class "

@@ -34,11 +34,9 @@ from typing import Any, Literal
 import torch
 
 from nemo.core.classes._artifacts import NEMO_PREFIX, ArtifactPathType
-from nemo.core.classes._config import resolved_copy
 from nemo.core.classes._restore_state import RestoreContext, restoring
 from nemo.core.connectors._archive_config import parse_archive_config, restore_config
 from nemo.core.connectors._artifact_source import LazyArtifacts
-from nemo.core.connectors._atomic import atomic_output, sync_while
 from nemo.core.connectors._errors import NemoArchiveError
 from nemo.core.connectors._init_skipping import InitSkipping
 from nemo.core.connectors._limits import ArchiveLimits
@@ -54,6 +52,8 @@ from nemo.core.connectors._weights import (
     write_weights,
 )
 from nemo.utils import logging
+from nemo.utils._atomic import atomic_output, sync_while
+from nemo.utils.model_utils import convert_model_config_to_dict_config
 
 __all__ = ["SaveRestoreConnector"]
 
@@ -100,7 +100,7 @@ class SaveRestoreConnector:
         The saved config names each as ``nemo:<member>``; the model's live config is unchanged.
         """
         target = Path(save_path).expanduser().absolute()
-        config = resolved_copy(model.to_config_dict())
+        config = convert_model_config_to_dict_config(model.to_config_dict())
         crcs_left: list[bool] = []
 
         def write(sink: Any) -> None:

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from nemo.core.neural_types.comparison import NeuralTypeComparisonResult
-    from nemo.core.neural_types.neural_type import NeuralType
 
 __all__ = [
     "NeuralPortNameMismatchError",
@@ -39,8 +38,8 @@ class NeuralPortNmTensorMismatchError(NeuralTypeError):
         self,
         class_name: str,
         port_name: str,
-        first_type: NeuralType,
-        second_type: NeuralType,
+        first_type: object,  # NeuralTypes; described, never inspected, so no import of them
+        second_type: object,
         type_comatibility: NeuralTypeComparisonResult,  # (sic) NeMo's keyword name
     ) -> None:
         super().__init__(
@@ -68,7 +67,7 @@ def describe_neural_type(neural_type: object) -> str:
 
 
 def describe_mismatch(
-    expected: NeuralType, received: object, result: NeuralTypeComparisonResult
+    expected: object, received: object, result: NeuralTypeComparisonResult
 ) -> str:
     """The sentence that every type-mismatch error message contains."""
     return (

@@ -23,6 +23,9 @@ _EXPORTS: dict[str, str] = {
     "get_scheduler": "nemo.core.optim.lr_scheduler",
     "prepare_lr_scheduler": "nemo.core.optim.lr_scheduler",
     "register_scheduler": "nemo.core.optim.lr_scheduler",
+    "build_optimizer": "nemo.core.optim.optimizers",
+    "UnknownArgumentError": "nemo.core.optim._arguments",
+    "MissingArgumentError": "nemo.core.optim._arguments",
 }
 
 __all__ = list(_EXPORTS)
@@ -35,12 +38,15 @@ __getattr__, __dir__ = lazy_exports(
 
 
 if TYPE_CHECKING:
+    from nemo.core.optim._arguments import MissingArgumentError as MissingArgumentError
+    from nemo.core.optim._arguments import UnknownArgumentError as UnknownArgumentError
     from nemo.core.optim.lr_scheduler import AVAILABLE_SCHEDULERS as AVAILABLE_SCHEDULERS
     from nemo.core.optim.lr_scheduler import compute_max_steps as compute_max_steps
     from nemo.core.optim.lr_scheduler import get_scheduler as get_scheduler
     from nemo.core.optim.lr_scheduler import prepare_lr_scheduler as prepare_lr_scheduler
     from nemo.core.optim.lr_scheduler import register_scheduler as register_scheduler
     from nemo.core.optim.optimizers import AVAILABLE_OPTIMIZERS as AVAILABLE_OPTIMIZERS
+    from nemo.core.optim.optimizers import build_optimizer as build_optimizer
     from nemo.core.optim.optimizers import get_optimizer as get_optimizer
     from nemo.core.optim.optimizers import parse_optimizer_args as parse_optimizer_args
     from nemo.core.optim.optimizers import register_optimizer as register_optimizer

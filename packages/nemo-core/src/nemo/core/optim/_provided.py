@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["MissingDistributionError", "find_registered", "registered_exports"]
+__all__ = ["MissingDistributionError", "registered_exports"]
 
 
 class MissingDistributionError(ImportError):
@@ -27,31 +27,11 @@ class MissingDistributionError(ImportError):
     """
 
 
-def _attribute_name(ref: Any) -> str:
-    from nemo.core.plugins._refs import describe_target
-
-    return describe_target(ref).rpartition(":")[2].rpartition(".")[2]
-
-
 def _explain(kinds: tuple[str, ...], class_name: str) -> str:
     from nemo.core.plugins._hints import declared_by_class
     from nemo.core.plugins._manager import system
 
     return system.explain_declarations(declared_by_class(kinds, class_name))
-
-
-def find_registered(kind: str, class_name: str, *, params: bool) -> Any:
-    """The implementation (or params dataclass) registered under ``kind`` named ``class_name``.
-
-    Returns ``None`` when no registration has it. Only the one found is imported.
-    """
-    from nemo.core.plugins import get_registry
-
-    for entry in get_registry(kind).entries():
-        ref = entry.params if params else entry.target
-        if ref is not None and _attribute_name(ref) == class_name:
-            return entry.load_params() if params else entry.load()
-    return None
 
 
 def registered_exports(
@@ -71,7 +51,7 @@ def registered_exports(
         if name.startswith("__"):  # import machinery probes (__path__, __wrapped__, …)
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         for kind, params in sources:
-            found = find_registered(kind, name, params=params)
+            found = get_registry(kind).find_class(name, params=params)
             if found is not None:
                 return found
         kinds = tuple(dict.fromkeys(kind for kind, _ in sources))
@@ -91,13 +71,14 @@ def registered_exports(
 
     def __dir__() -> list[str]:
         from nemo.core.plugins import get_registry
+        from nemo.core.plugins._refs import class_name_of
 
         names = set(importlib.import_module(package).__dict__)
         for kind, params in sources:
             for entry in get_registry(kind).entries():
                 ref = entry.params if params else entry.target
                 if ref is not None:
-                    names.add(_attribute_name(ref))
+                    names.add(class_name_of(ref))
         return sorted(names)
 
     return __getattr__, __dir__

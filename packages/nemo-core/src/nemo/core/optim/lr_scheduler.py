@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from nemo.core import plugins
-from nemo.core.classes._config import plain_dict
-from nemo.core.config._params import accepted_arguments
 from nemo.core.config.schedulers import AVAILABLE_SCHEDULER_PARAMS
-from nemo.core.optim._config_args import (
+from nemo.core.optim._arguments import (
+    accepted_arguments,
     has_class_path,
     params_fields,
     params_from_args,
@@ -25,6 +24,7 @@ from nemo.core.optim._config_args import (
 )
 from nemo.core.optim._provided import registered_exports
 from nemo.utils import logging
+from nemo.utils.model_utils import plain_dict
 
 __all__ = [
     "AVAILABLE_SCHEDULERS",

@@ -290,19 +290,31 @@ def _plain_reference(value: str) -> bool:
 def core_requirement_problem(info: DistributionInfo, core_version: str) -> str | None:
     """Why the distribution's ``nemo-core`` requirement rules out ``core_version``, if it does."""
     for line in info.core_requirements:
-        simple = _simple_requirement(line)
-        if simple is None:
-            name, specifier, marker = split_requirement(line)
-        else:
-            (name, specifier), marker = simple, ""
-        if canonical_name(name) != _CORE:
-            continue  # e.g. "nemo-core-extras"
-        simple_ok = not marker and _simple_contains(specifier, core_version)
-        if not simple_ok and not _full_contains(line, core_version):
-            return (
-                f"requires nemo-core{specifier.replace(' ', '')}, but nemo-core "
-                f"{core_version} is installed"
-            )
+        key = (line, core_version)
+        if key not in _LINE_PROBLEMS:  # plugins mostly share a line: each is judged once
+            _LINE_PROBLEMS[key] = _line_problem(line, core_version)
+        if _LINE_PROBLEMS[key] is not None:
+            return _LINE_PROBLEMS[key]
+    return None
+
+
+_LINE_PROBLEMS: dict[tuple[str, str], str | None] = {}
+
+
+def _line_problem(line: str, core_version: str) -> str | None:
+    simple = _simple_requirement(line)
+    if simple is None:
+        name, specifier, marker = split_requirement(line)
+    else:
+        (name, specifier), marker = simple, ""
+    if canonical_name(name) != _CORE:
+        return None  # e.g. "nemo-core-extras"
+    simple_ok = not marker and _simple_contains(specifier, core_version)
+    if not simple_ok and not _full_contains(line, core_version):
+        return (
+            f"requires nemo-core{specifier.replace(' ', '')}, but nemo-core "
+            f"{core_version} is installed"
+        )
     return None
 
 

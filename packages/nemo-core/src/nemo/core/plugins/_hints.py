@@ -10,6 +10,7 @@ registered less than it declared. Registrations come from ``nemo_register`` alon
 from __future__ import annotations
 
 from nemo.core.plugins._distributions import plugin_entry_points
+from nemo.core.plugins._refs import class_name_of
 
 __all__ = ["DECLARATION_GROUP", "Declaration", "declarations", "declared_by_class"]
 
@@ -46,5 +47,5 @@ def declared_by_class(kinds: tuple[str, ...], class_name: str) -> list[Declarati
         found
         for kind in kinds
         for found in declarations(kind)
-        if found.target.rpartition(":")[2].rpartition(".")[2] == class_name
+        if class_name_of(found.target) == class_name
     ]

@@ -16,6 +16,8 @@ that kept or took the name. Load order (and so distribution names) plays no part
 
 from __future__ import annotations
 
+from nemo.core.plugins._distributions import canonical_name
+
 TYPE_CHECKING = False  # not typing's: discovery must not import typing
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -57,22 +59,34 @@ class Dependencies:
 
     def depends_on(self, dependent: str, dependency: str) -> bool:
         """Whether ``dependent`` requires ``dependency``, directly or through other plugins."""
-        from nemo.core.plugins._distributions import canonical_name
-
         dependent, dependency = canonical_name(dependent), canonical_name(dependency)
         if dependent == dependency:
             return False
         return dependency == self._core or dependency in self._all_required(dependent)
 
     def order(self, names: Iterable[str]) -> list[str]:
-        """``names`` (canonical, sorted) with every distribution after those it requires."""
-        pending = list(names)
+        """``names`` (canonical, sorted) with every distribution after those it requires.
+
+        Depth first, in name order: linear in the plugins and their requirements, so a hundred
+        plugins cost nothing noticeable; a requirement cycle is broken where it is met.
+        """
+        names = list(names)
+        wanted = set(names)
         placed: list[str] = []
-        while pending:
-            ready = [n for n in pending if not (self._all_required(n) & set(pending) - {n})]
-            chosen = ready[0] if ready else pending[0]  # a cycle: break it in name order
-            placed.append(chosen)
-            pending.remove(chosen)
+        done: set[str] = set()
+
+        def place(name: str, active: set[str]) -> None:
+            if name in done or name in active:
+                return
+            active.add(name)
+            for dependency in sorted(self._all_required(name) & wanted):
+                place(dependency, active)
+            active.discard(name)
+            done.add(name)
+            placed.append(name)
+
+        for name in names:
+            place(name, set())
         return placed
 
     def _all_required(self, name: str) -> frozenset[str]:

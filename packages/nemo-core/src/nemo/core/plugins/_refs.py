@@ -8,7 +8,7 @@ TYPE_CHECKING = False  # not typing's: on the start-up path of every `nemo` comm
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["describe_target", "is_lazy_ref", "resolve_ref"]
+__all__ = ["class_name_of", "describe_target", "is_lazy_ref", "resolve_ref"]
 
 
 def is_lazy_ref(target: object) -> bool:
@@ -35,6 +35,11 @@ def resolve_ref(ref: str) -> Any:
                 f"{ref!r}: module {module_name!r} has no attribute {attr_path!r}"
             ) from None
     return obj
+
+
+def class_name_of(target: object) -> str:
+    """The bare class name a reference names (``pkg.mod:Outer.Inner`` → ``Inner``)."""
+    return describe_target(target).rpartition(":")[2].rpartition(".")[2]
 
 
 def describe_target(target: object) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from _thread import RLock
 
-from nemo.core._suggest import close_matches
 from nemo.core.plugins._errors import RegistrationConflictError, UnknownNameError
-from nemo.core.plugins._refs import describe_target, is_lazy_ref, resolve_ref
+from nemo.core.plugins._refs import class_name_of, describe_target, is_lazy_ref, resolve_ref
+from nemo.utils._suggest import close_matches
 
 # Not typing's, and no dataclasses: listing the registries is the start-up path of `nemo list`
 # and of every model lookup, and those imports (typing, inspect) would dominate it.
@@ -179,6 +179,18 @@ class Registry:
                 if any(fnmatchcase(n.casefold(), folded) for n in (e.name, *e.aliases))
             ]
         return sorted(entries, key=lambda e: e.name.casefold())
+
+    def find_class(self, class_name: str, *, params: bool = False) -> Any:
+        """The implementation (or, with ``params``, the params dataclass) whose class is named
+        ``class_name``, or ``None``; found from the references, so only that one is imported.
+
+        How ``from nemo.core.optim import Novograd`` resolves without a table of names.
+        """
+        for entry in self.entries():
+            ref = entry.params if params else entry.target
+            if ref is not None and class_name_of(ref) == class_name:
+                return entry.load_params() if params else entry.load()
+        return None
 
     def view(self) -> Mapping[str, Any]:
         """A live read-only mapping name → loaded object (used by ``AVAILABLE_*``)."""

@@ -6,18 +6,24 @@ Its own module, imported on first use, because ``collections.abc`` is not free a
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from nemo.core.plugins._registry import Registry
+from typing import Any, Protocol
 
 __all__ = ["LoadedView"]
+
+
+class _Names(Protocol):
+    """What the view reads of a registry; a protocol, so that this module needs no registry."""
+
+    def load(self, name: str) -> Any: ...
+    def names(self) -> list[str]: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, name: object) -> bool: ...
 
 
 class LoadedView(Mapping[str, Any]):
     """Live: names registered later appear; a value is imported when first looked up."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: _Names) -> None:
         self._registry = registry
 
     def __getitem__(self, name: str) -> Any:

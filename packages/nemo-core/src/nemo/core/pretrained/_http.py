@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from nemo.core.connectors._atomic import replace_durably
 from nemo.core.pretrained._cache import PART_SUFFIX, VALIDATOR_SUFFIX, discard
 from nemo.core.pretrained._errors import DownloadError, LocationError, OfflineError
 from nemo.core.pretrained._progress import Progress
 from nemo.core.pretrained._settings import OFFLINE_ENV, DownloadPolicy, is_offline
 from nemo.utils import logging
+from nemo.utils._atomic import replace_durably
 
 __all__ = ["download_url", "filename_from_url"]
 

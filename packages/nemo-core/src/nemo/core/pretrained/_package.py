@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from nemo.core.connectors._atomic import replace_durably
 from nemo.core.pretrained._cache import PART_SUFFIX, discard
 from nemo.core.pretrained._errors import LocationError
+from nemo.utils._atomic import replace_durably
 
 __all__ = ["SCHEME", "package_location", "resolve_package_location"]
 

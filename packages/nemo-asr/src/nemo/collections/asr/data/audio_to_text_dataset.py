@@ -40,8 +40,8 @@ from nemo.collections.asr.data.audio_to_text import (
 )
 from nemo.collections.asr.data.samplers import DurationBucketingSampler
 from nemo.collections.asr.parts.preprocessing.perturb import AudioAugmentor, process_augmentations
-from nemo.collections.asr.parts.utils._config import to_plain
 from nemo.utils import logging
+from nemo.utils.model_utils import plain_dict
 from nemo.utils.resumable_loader import ResumableDataLoader
 
 __all__ = [
@@ -60,13 +60,7 @@ AnyDataset = (
 
 def _plain(config: Any) -> dict[str, Any]:
     """A mutable plain dict of a dataset config (dict or DictConfig)."""
-    plain = to_plain(config)
-    if not isinstance(plain, Mapping):
-        raise TypeError(
-            f"a dataset config (train_ds, validation_ds, test_ds) must be a mapping, got "
-            f"{type(config).__name__}"
-        )
-    return dict(plain)
+    return plain_dict(config, what="a dataset config (train_ds, validation_ds, test_ds)")
 
 
 def _required(config: Mapping[str, Any], key: str, what: str) -> Any:

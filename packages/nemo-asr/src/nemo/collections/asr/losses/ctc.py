@@ -54,7 +54,7 @@ class CTCLoss(nn.CTCLoss, Loss):
         return losses.sum() / target_lengths.sum()
 
     @typecheck()
-    def forward(  # type: ignore[override]
+    def forward(
         self,
         log_probs: torch.Tensor,
         targets: torch.Tensor,

@@ -79,7 +79,10 @@ class WER(Metric):
         self.add_state("scores", default=torch.tensor(0), dist_reduce_fx="sum")
         self.add_state("words", default=torch.tensor(0), dist_reduce_fx="sum")
 
-    def update(  # type: ignore[override]
+    scores: torch.Tensor
+    words: torch.Tensor
+
+    def update(
         self,
         predictions: torch.Tensor,
         predictions_lengths: torch.Tensor | None,

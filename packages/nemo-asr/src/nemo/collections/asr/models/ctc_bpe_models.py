@@ -14,9 +14,9 @@ from omegaconf import DictConfig, open_dict
 
 from nemo.collections.asr.models.ctc_models import _USED_KEYS, EncDecCTCModel
 from nemo.collections.asr.parts.submodules.ctc_decoding import AbstractCTCDecoding, CTCBPEDecoding
-from nemo.collections.asr.parts.utils._config import to_plain
 from nemo.collections.asr.tokenizers import SentencePieceTokenizer
 from nemo.utils import logging
+from nemo.utils.model_utils import plain_dict
 
 __all__ = ["EncDecCTCModelBPE"]
 
@@ -70,7 +70,7 @@ class EncDecCTCModelBPE(EncDecCTCModel):
         of ``dir`` (a restored model has ``nemo:`` members there). ``vocab.txt`` and
         ``tokenizer.vocab`` are optional, as in NeMo.
         """
-        config = to_plain(tokenizer_cfg)
+        config = plain_dict(tokenizer_cfg, what="the tokenizer config")
         kind = str(config.get("type", "")).lower()
         if kind != "bpe":
             raise ValueError(

@@ -8,13 +8,13 @@ keys, so ``.nemo`` archives written by NVIDIA NeMo restore here and the other wa
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import pytorch_lightning as pl
 import torch
-from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
+from omegaconf import DictConfig, ListConfig, open_dict
 
 from nemo.collections.asr.data.audio_to_text_dataset import get_audio_to_text_dataloader
 from nemo.collections.asr.losses.ctc import CTCLoss
@@ -33,6 +33,7 @@ from nemo.core.neural_types import (
     SpectrogramType,
 )
 from nemo.utils import logging
+from nemo.utils.model_utils import plain_dict
 
 __all__ = ["EncDecCTCModel"]
 
@@ -129,7 +130,7 @@ class EncDecCTCModel(ASRModel):
     # -- construction helpers -----------------------------------------------------------------
 
     def _warn_unused_keys(self) -> None:
-        unused = sorted(set(self._cfg.keys()) - self._used_config_keys)
+        unused = sorted({str(key) for key in self._cfg} - self._used_config_keys)
         if unused:
             logging.warning(
                 "%s ignores the config keys %s (written by a NeMo version with features this "
@@ -177,7 +178,7 @@ class EncDecCTCModel(ASRModel):
         factor = getattr(self.encoder, "subsampling_factor", None)
         if featurizer is None or factor is None:
             return None
-        return featurizer.hop_length / featurizer.sample_rate * factor
+        return float(featurizer.hop_length / featurizer.sample_rate * factor)
 
     # -- forward ------------------------------------------------------------------------------
 
@@ -290,7 +291,7 @@ class EncDecCTCModel(ASRModel):
     def _min_samples(self) -> int:
         """Fewest samples whose features have the two frames normalisation needs."""
         featurizer = self.preprocessor.featurizer
-        samples = 2 * featurizer.hop_length  # enough unless the STFT pads less than n_fft
+        samples = 2 * int(featurizer.hop_length)  # enough unless the STFT pads less than n_fft
         while int(featurizer.get_seq_len(torch.tensor(samples))) < 2:
             samples += 1
         return samples
@@ -368,18 +369,16 @@ class EncDecCTCModel(ASRModel):
         self, split: str, data_config: DictConfig | dict[str, Any], *, shuffle: bool
     ) -> Any:
         """The loader of one split; ``shuffle`` is the default when the config does not say."""
-        config = _as_dictconfig(data_config)
-        if "shuffle" not in config:
-            with open_dict(config):
-                config.shuffle = shuffle
+        config = plain_dict(data_config, what=f"{split}_ds")
+        config.setdefault("shuffle", shuffle)
         self._update_dataset_config(split, config)
         return self._setup_dataloader_from_config(config)
 
-    def _setup_dataloader_from_config(self, config: DictConfig) -> Any:
+    def _setup_dataloader_from_config(self, config: Mapping[str, Any]) -> Any:
         """The data set's loader (None, with a warning, when its manifest_filepath is null)."""
-        with open_dict(config):
-            if config.get("sample_rate") is None:  # NeMo injects the model's sample rate
-                config.sample_rate = self._cfg.get("sample_rate", 16000)
+        config = plain_dict(config, what="the dataset config")
+        if config.get("sample_rate") is None:  # NeMo injects the model's sample rate
+            config["sample_rate"] = self._cfg.get("sample_rate", 16000)
         return get_audio_to_text_dataloader(
             config,
             **self._dataset_vocabulary(config),
@@ -444,9 +443,3 @@ class EncDecCTCModel(ASRModel):
         result = self.wer.compute()
         self.wer.reset()
         return result
-
-
-def _as_dictconfig(config: DictConfig | dict[str, Any]) -> DictConfig:
-    if isinstance(config, DictConfig):
-        return config
-    return OmegaConf.create(dict(config))

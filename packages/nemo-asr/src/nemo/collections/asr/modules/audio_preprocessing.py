@@ -144,7 +144,10 @@ class AudioToMelSpectrogramPreprocessor(NeuralModule):
                 f"{length.shape[0]}: give one length per utterance"
             )
         with torch.set_grad_enabled(self.use_grads and torch.is_grad_enabled()):
-            return self.featurizer(input_signal.to(torch.float32), length)
+            features: tuple[torch.Tensor, torch.Tensor] = self.featurizer(
+                input_signal.to(torch.float32), length
+            )
+            return features
 
 
 class SpectrogramAugmentation(NeuralModule):

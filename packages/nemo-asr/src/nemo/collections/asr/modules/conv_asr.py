@@ -15,7 +15,6 @@ from torch import nn
 
 from nemo.collections.asr.parts.submodules._jasper_stack import build_jasper_stack, make_activation
 from nemo.collections.asr.parts.submodules.jasper import init_weights
-from nemo.collections.asr.parts.utils._config import to_plain
 from nemo.core.classes import NeuralModule, typecheck
 from nemo.core.neural_types import (
     AcousticEncodedRepresentation,
@@ -24,6 +23,7 @@ from nemo.core.neural_types import (
     NeuralType,
     SpectrogramType,
 )
+from nemo.utils.model_utils import to_plain
 
 __all__ = ["ConvASRDecoder", "ConvASREncoder"]
 
@@ -57,7 +57,7 @@ class ConvASREncoder(NeuralModule):
         blocks = to_plain(jasper)
         act = make_activation(activation)
         if hasattr(act, "inplace"):
-            act.inplace = True  # as NeMo: the activation always follows a fresh tensor
+            act.inplace = True  # type: ignore[assignment]  # as NeMo: the activation always follows a fresh tensor
         self._feat_in = feat_in * frame_splicing
         self.encoder, self._feat_out = build_jasper_stack(
             blocks,
@@ -103,7 +103,7 @@ def _block_stride(block: Mapping[str, Any]) -> int:
     stride = block.get("stride", [1])
     first = int(stride[0] if isinstance(stride, Sequence) else stride)
     repeats = 1 if block.get("stride_last", False) else int(block.get("repeat", 1))
-    return first**repeats
+    return int(first**repeats)
 
 
 class ConvASRDecoder(NeuralModule):

@@ -95,6 +95,9 @@ def splice_frames(x: torch.Tensor, frame_splicing: int) -> torch.Tensor:
 class FilterbankFeatures(nn.Module):
     """Batched log-mel spectrogram with NeMo's buffers (``window``, ``fb``) and defaults."""
 
+    window: torch.Tensor | None
+    fb: torch.Tensor
+
     def __init__(
         self,
         sample_rate: int = 16000,

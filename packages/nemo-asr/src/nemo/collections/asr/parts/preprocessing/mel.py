@@ -74,4 +74,5 @@ def mel_filterbank(
     weights = np.maximum(0.0, np.minimum(rising, falling))
     if norm == "slaney":
         weights *= (2.0 / (band_edges[2:] - band_edges[:-2]))[:, None]
-    return weights.astype(np.float32)
+    filters: np.ndarray = weights.astype(np.float32)
+    return filters

@@ -21,7 +21,6 @@ never repeat each other's perturbations. With ``seed`` the augmentor has a gener
 
 from __future__ import annotations
 
-import copy
 import math
 import os
 import random
@@ -35,8 +34,8 @@ import torch
 from nemo.collections.asr.parts.preprocessing.manifest import ManifestEntries, read_manifest
 from nemo.collections.asr.parts.preprocessing.resample import resample, speed_ratio
 from nemo.collections.asr.parts.preprocessing.segment import AudioSegment
-from nemo.collections.asr.parts.utils._config import to_plain
 from nemo.collections.asr.parts.utils._random import make_rng
+from nemo.utils.model_utils import plain_dict
 
 __all__ = [
     "AudioAugmentor",
@@ -311,7 +310,8 @@ class ImpulsePerturbation(Perturbation):
         size = samples.numel() + impulse.numel() - 1
         n_fft = 1 << (size - 1).bit_length()
         spectrum = torch.fft.rfft(samples, n_fft) * torch.fft.rfft(impulse, n_fft)
-        return torch.fft.irfft(spectrum, n_fft)[: samples.numel()].to(samples.dtype)
+        wet: torch.Tensor = torch.fft.irfft(spectrum, n_fft)[: samples.numel()]
+        return wet.to(samples.dtype)
 
 
 perturbation_types: dict[str, type[Perturbation]] = {
@@ -409,7 +409,7 @@ def process_augmentations(augmenter: Any, seed: int | None = None) -> AudioAugme
     """
     if augmenter is None or isinstance(augmenter, AudioAugmentor):
         return augmenter
-    config = _plain_mapping(augmenter)
+    config = plain_dict(augmenter, what=_AUGMENTOR_SHAPE)
     config_seed = config.pop("seed", None)
     seed = config_seed if seed is None else seed
     if seed is not None and not isinstance(seed, int):
@@ -435,11 +435,4 @@ def process_augmentations(augmenter: Any, seed: int | None = None) -> AudioAugme
     return AudioAugmentor(pipeline, seed=seed)
 
 
-def _plain_mapping(augmenter: Any) -> dict[str, Any]:
-    plain = to_plain(augmenter)
-    if isinstance(plain, Mapping):
-        return copy.deepcopy(dict(plain))
-    raise ValueError(
-        f"cannot build an augmentor from {type(augmenter).__name__}: give a mapping of "
-        "perturbation name -> {prob: ..., ...} or an AudioAugmentor"
-    )
+_AUGMENTOR_SHAPE = "augmentor (perturbation name -> {prob: ..., ...}, or an AudioAugmentor)"

@@ -191,5 +191,6 @@ def _to_float_tensor(samples: Any) -> torch.Tensor:
     tensor = torch.as_tensor(samples)
     if not tensor.is_floating_point():
         scale = 1.0 / 2 ** (torch.iinfo(tensor.dtype).bits - 1)
-        return tensor.to(torch.float32) * scale
+        scaled: torch.Tensor = tensor.to(torch.float32) * scale
+        return scaled
     return tensor.to(torch.float32)

@@ -68,7 +68,8 @@ class MaskedConv1d(nn.Module):
         self._padding = padding
         self.pad_layer: nn.ConstantPad1d | None = None
         if isinstance(padding, tuple | list):
-            self.pad_layer = nn.ConstantPad1d(tuple(padding), value=0.0)
+            left, right = padding
+            self.pad_layer = nn.ConstantPad1d((int(left), int(right)), value=0.0)
             padding = 0
         self.conv = nn.Conv1d(
             in_channels,
@@ -82,7 +83,11 @@ class MaskedConv1d(nn.Module):
         )
         self.use_mask = use_mask
         self.heads = heads
-        total_pad = sum(self._padding) if self.pad_layer is not None else 2 * self.conv.padding[0]
+        total_pad = (
+            sum(self.pad_layer.padding)
+            if self.pad_layer is not None
+            else 2 * int(self.conv.padding[0])
+        )
         self._total_padding = total_pad
         self.same_padding = self.conv.stride[0] == 1 and total_pad == self.conv.dilation[0] * (
             self.conv.kernel_size[0] - 1
@@ -116,9 +121,10 @@ class MaskedConv1d(nn.Module):
         taps = conv.dilation[0] * (conv.kernel_size[0] - 1) + 1
         if self._depthwise and _depthwise_fft.use_fft(x, taps):
             return _depthwise_fft.depthwise_conv1d(
-                x, conv.weight, conv.bias, conv.stride[0], conv.padding[0], conv.dilation[0]
+                x, conv.weight, conv.bias, conv.stride[0], int(conv.padding[0]), conv.dilation[0]
             )
-        return conv(x)
+        out: torch.Tensor = conv(x)
+        return out
 
 
 class GroupShuffle(nn.Module):

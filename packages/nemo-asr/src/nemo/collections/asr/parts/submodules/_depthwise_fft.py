@@ -94,7 +94,7 @@ def depthwise_conv1d(
     spectrum = torch.fft.rfft(x, n=size) * torch.fft.rfft(kernel.flip(-1), n=size)
     full = torch.fft.irfft(spectrum, n=size)  # full[m] = sum_j kernel[j] * x[m - (span-1) + j]
     start = span - 1 - left
-    out = full[..., start : start + out_length]
+    out: torch.Tensor = full[..., start : start + out_length]
     if stride > 1:
         out = out[..., ::stride]
     if bias is not None:

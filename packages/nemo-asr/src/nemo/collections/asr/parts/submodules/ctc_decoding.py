@@ -16,9 +16,9 @@ from typing import Any
 
 import torch
 
-from nemo.collections.asr.parts.utils._config import to_plain
 from nemo.collections.asr.parts.utils.rnnt_utils import Hypothesis
 from nemo.utils import logging
+from nemo.utils.model_utils import plain_dict
 
 __all__ = [
     "AbstractCTCDecoding",
@@ -71,7 +71,7 @@ class AbstractCTCDecoding(ABC):
     """
 
     def __init__(self, decoding_cfg: Mapping[str, Any] | None, blank_id: int) -> None:
-        cfg: dict[str, Any] = {} if decoding_cfg is None else dict(to_plain(decoding_cfg))
+        cfg = {} if decoding_cfg is None else plain_dict(decoding_cfg, what="the decoding config")
         strategy = cfg.get("strategy") or "greedy_batch"
         if strategy not in _GREEDY_STRATEGIES:
             logging.warning(

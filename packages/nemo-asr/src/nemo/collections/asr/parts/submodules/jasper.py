@@ -8,7 +8,8 @@ by key: e.g. ``encoder.0.mconv.0.conv.weight`` (depthwise), ``mconv.1`` (pointwi
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 from torch import nn
@@ -110,10 +111,10 @@ def _norm_layer(normalization: str, channels: int, norm_groups: int) -> nn.Modul
 
 
 def _apply_layers(
-    layers: Iterable[nn.Module], x: torch.Tensor, lengths: torch.Tensor | None
+    layers: nn.Module, x: torch.Tensor, lengths: torch.Tensor | None
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Run ``x`` through ``layers``; the length-aware ones also take and update ``lengths``."""
-    for layer in layers:
+    for layer in layers.children():
         if isinstance(layer, MaskedConv1d | SqueezeExcite):
             x, lengths = layer(x, lengths)
         else:
@@ -127,6 +128,8 @@ class JasperBlock(nn.Module):
     ``forward`` takes and returns ``(list_of_tensors, lengths)``: the list carries every earlier
     block output when dense residuals are on, and only the latest output otherwise.
     """
+
+    mconv: nn.ModuleList
 
     def __init__(
         self,
@@ -176,7 +179,7 @@ class JasperBlock(nn.Module):
         self.se = se
         if norm_groups == -1:
             norm_groups = planes
-        conv_args = {
+        conv_args: dict[str, Any] = {
             "kernel_size": kernel[0],
             "dilation": dilation[0],
             "padding": pad,
@@ -239,7 +242,12 @@ class JasperBlock(nn.Module):
         groups: int,
         heads: int = -1,
     ) -> nn.Module:
-        shape = {"stride": stride, "dilation": dilation, "padding": padding, "groups": groups}
+        shape: dict[str, Any] = {
+            "stride": stride,
+            "dilation": dilation,
+            "padding": padding,
+            "groups": groups,
+        }
         if self.conv_mask:
             return MaskedConv1d(
                 in_channels, out_channels, kernel_size, heads=heads, use_mask=True, **shape

@@ -9,6 +9,7 @@ so a seeded run is reproducible and a resumed run continues the same masks: a pr
 from __future__ import annotations
 
 import random
+from typing import Any
 
 __all__ = ["make_rng"]
 
@@ -29,10 +30,10 @@ class _ProcessRandom(random.Random):
     def getrandbits(self, k: int) -> int:
         return random.getrandbits(k)
 
-    def getstate(self) -> tuple[object, ...]:
+    def getstate(self) -> tuple[Any, ...]:
         return random.getstate()
 
-    def setstate(self, state: tuple[object, ...]) -> None:
+    def setstate(self, state: tuple[Any, ...]) -> None:
         random.setstate(state)
 
     def __reduce__(self) -> tuple[object, tuple[()]]:

@@ -40,6 +40,7 @@ class AudioInput:
         """Mono float32 samples at ``target_rate``."""
         if self.path is not None:
             return AudioSegment.from_file(self.path, target_sr=target_rate).samples
+        assert self.samples is not None  # an utterance has a path or samples
         return AudioSegment(self.samples, self.sample_rate, target_sr=target_rate).samples
 
 

@@ -1,8 +1,13 @@
-"""Turning what users pass as a config (DictConfig, dict, dataclass, YAML path) into one form.
+"""Config conversion, done once at the boundary where a config enters the toolkit.
 
-Every model and module entry point accepts the same inputs, so they all go through
-:func:`to_dictconfig`; Hydra 0.x configs (``cls`` + ``params``) are upgraded on the way, as NeMo
-does, so old YAML files keep working.
+A model stores its config as a ``DictConfig`` (what ``model.cfg`` is in NeMo, and what Hydra and
+``.nemo`` archives hold): :func:`convert_model_config_to_dict_config` makes it from whatever the
+user passed (DictConfig, dict, dataclass, YAML path), upgrading Hydra 0.x keys (``cls`` +
+``params``) on the way as NeMo does. Code that *reads* a section (data sets, decoding, optimizer
+arguments, module block lists) takes plain Python values: :func:`plain_dict` / :func:`to_plain`
+convert once where a section is handed over, and plain values pass through unchanged, so a
+section never changes form twice. These are NeMo's ``nemo.utils.model_utils`` names where NeMo
+has them.
 """
 
 from __future__ import annotations
@@ -16,20 +21,23 @@ from typing import Any
 
 __all__ = [
     "as_dictconfig",
+    "convert_model_config_to_dict_config",
     "maybe_update_config_version",
     "plain_dict",
-    "resolved_copy",
-    "to_dictconfig",
+    "to_plain",
 ]
 
 
-def to_dictconfig(config: Any, *, what: str = "config") -> Any:
+def convert_model_config_to_dict_config(config: Any, *, what: str = "config") -> Any:
     """A resolved, version-updated ``DictConfig`` copy of ``config``.
 
     Accepts what :func:`as_dictconfig` accepts. Interpolations are resolved, so the result no
     longer depends on a parent config.
     """
-    return maybe_update_config_version(resolved_copy(as_dictconfig(config, what=what)))
+    from omegaconf import OmegaConf
+
+    resolved = OmegaConf.create(to_plain(as_dictconfig(config, what=what)))
+    return maybe_update_config_version(resolved)
 
 
 def as_dictconfig(config: Any, *, what: str = "config") -> Any:
@@ -57,28 +65,28 @@ def as_dictconfig(config: Any, *, what: str = "config") -> Any:
     return config
 
 
-def plain_dict(config: Any, *, what: str) -> dict[str, Any]:
-    """A deep, resolved plain-dict copy of a DictConfig, a mapping or a dataclass instance."""
-    from omegaconf import DictConfig, OmegaConf
+def to_plain(value: Any) -> Any:
+    """``value`` as plain Python values: a DictConfig/ListConfig resolved into dicts and lists,
+    a dataclass instance into a dict of its fields; anything else as it is (not copied)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if type(value).__module__.startswith("omegaconf"):  # omegaconf only when one is passed
+        from omegaconf import DictConfig, ListConfig, OmegaConf
 
-    if isinstance(config, DictConfig):
-        container = OmegaConf.to_container(config, resolve=True)
-        assert isinstance(container, dict)
-        return {str(key): value for key, value in container.items()}
-    if dataclasses.is_dataclass(config) and not isinstance(config, type):
-        return {f.name: copy.deepcopy(getattr(config, f.name)) for f in dataclasses.fields(config)}
-    if not isinstance(config, Mapping):
+        if isinstance(value, DictConfig | ListConfig):
+            return OmegaConf.to_container(value, resolve=True)
+    return value
+
+
+def plain_dict(config: Any, *, what: str) -> dict[str, Any]:
+    """A deep plain-dict copy of a config section (DictConfig, mapping or dataclass instance),
+    resolved; the caller may change it freely. ``what`` names the section in the error."""
+    plain = to_plain(config)
+    if not isinstance(plain, Mapping):
         raise TypeError(
             f"{what} must be a mapping (a dict or DictConfig), got {type(config).__name__}"
         )
-    return {str(key): copy.deepcopy(value) for key, value in config.items()}
-
-
-def resolved_copy(config: Any) -> Any:
-    """A plain (non-structured) copy of ``config`` with every interpolation resolved."""
-    from omegaconf import OmegaConf
-
-    return OmegaConf.create(OmegaConf.to_container(config, resolve=True))
+    return {str(key): copy.deepcopy(value) for key, value in plain.items()}
 
 
 def maybe_update_config_version(config: Any) -> Any:

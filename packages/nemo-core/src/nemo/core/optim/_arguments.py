@@ -1,4 +1,10 @@
-"""Building params dataclasses from user overrides, with errors that name the culprit.
+"""How an ``optim`` or ``sched`` section becomes keyword arguments: one path for both.
+
+The section's forms are NeMo's: plain keys, an ``args`` section naming a params dataclass
+(``name: auto`` or a params key; overrides in ``params`` or next to ``name``), or a params class
+path (``_target_``, or Hydra 0.x ``target``/``cls`` with ``params``). Every argument is checked
+against the class and its params dataclass before anything is built, so a typo in a YAML file
+fails naming itself rather than deep inside torch.
 
 NeMo validated overrides by merging them into an OmegaConf structured config, so an unknown key
 raised ``omegaconf.errors.ConfigKeyError``. :class:`UnknownArgumentError` keeps that base class
@@ -9,21 +15,31 @@ wrong, which dataclass it was checked against and what the valid names are.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect
 from collections.abc import Mapping
 from typing import Any
 
 from omegaconf import MISSING
 from omegaconf.errors import ConfigKeyError
 
+from nemo.core.plugins import Registry, UnknownNameError
+from nemo.core.plugins._registry import singular
+from nemo.utils.model_utils import plain_dict
+
 __all__ = [
-    "MISSING",
     "MissingArgumentError",
     "ParamsView",
     "UnknownArgumentError",
     "accepted_arguments",
     "build_params",
     "check_arguments",
+    "has_class_path",
+    "params_fields",
+    "params_from_args",
+    "params_from_class_path",
     "params_to_kwargs",
+    "registered_partial",
 ]
 
 
@@ -56,8 +72,6 @@ def accepted_arguments(target: Any) -> set[str] | None:
     A constructor with ``**kwargs`` usually hands them to its base class (NeMo's schedulers do),
     so the base classes' constructors are read too, up to the first one without ``**kwargs``.
     """
-    import inspect
-
     inits = (
         [
             klass.__dict__["__init__"]
@@ -168,7 +182,7 @@ class ParamsView(Mapping[str, Any]):
     run-time registration shows up here without registering its params separately.
     """
 
-    def __init__(self, registry: Any, suffix: str, base_key: str, base_cls: type) -> None:
+    def __init__(self, registry: Registry, suffix: str, base_key: str, base_cls: type) -> None:
         self._registry = registry
         self._suffix = suffix
         self._base_key = base_key
@@ -198,10 +212,6 @@ class ParamsView(Mapping[str, Any]):
 
     def lookup(self, name: str) -> Any:
         """The params dataclass for a key, a registered name or a params class name."""
-        from nemo.core.optim._provided import find_registered
-        from nemo.core.plugins import UnknownNameError
-        from nemo.core.plugins._registry import singular
-
         if name in self:
             return self[name]
         if name in self._registry:
@@ -210,7 +220,7 @@ class ParamsView(Mapping[str, Any]):
                 return params
         if name == self._base_cls.__name__:
             return self._base_cls
-        found = find_registered(self._registry.kind, name, params=True)
+        found = self._registry.find_class(name, params=True)
         if found is not None:
             return found
         what = singular(self._registry.kind)
@@ -221,3 +231,80 @@ class ParamsView(Mapping[str, Any]):
             kind=kind,
             name=name,
         )
+
+
+_CLASS_PATH_KEYS = ("_target_", "target", "cls")
+
+
+def registered_partial(
+    registry: Registry, name: str, kwargs: dict[str, Any]
+) -> functools.partial[Any]:
+    """``functools.partial(Class, **kwargs)`` of the class registered as ``name``.
+
+    The arguments are checked now, against the class and its registered params dataclass, so a
+    misspelt one fails naming itself rather than deep inside the first call.
+    """
+    registration = registry.get(name)
+    target = registration.load()
+    check_arguments(
+        target,
+        kwargs,
+        params_cls=registration.load_params(),
+        purpose=f"{singular(registry.kind)} {registration.name!r}",
+    )
+    return functools.partial(target, **kwargs)
+
+
+def has_class_path(args: Mapping[str, Any]) -> bool:
+    return any(key in args for key in _CLASS_PATH_KEYS)
+
+
+def params_from_class_path(args: Mapping[str, Any], *, what: str) -> Any:
+    """Instantiate the params class that ``args`` names by class path.
+
+    Hydra 0.x forms are upgraded: ``target``/``cls`` become ``_target_`` and the keys of
+    ``params`` join the others.
+    """
+    from hydra.errors import InstantiationException
+    from hydra.utils import instantiate
+    from omegaconf import OmegaConf
+
+    config = dict(args)
+    target = next(config.pop(key) for key in _CLASS_PATH_KEYS if key in config)
+    for key in _CLASS_PATH_KEYS:
+        config.pop(key, None)
+    nested = config.pop("params", None) or {}
+    config = {**config, **plain_dict(nested, what=f"{what} params")}
+    config["_target_"] = target if isinstance(target, str) else _class_path(target)
+    try:
+        return instantiate(OmegaConf.create(config))
+    except InstantiationException as exc:
+        raise ValueError(f"{what}: cannot instantiate {config['_target_']!r}: {exc}") from exc
+
+
+def params_fields(params: Any, target: Any = None) -> dict[str, Any]:
+    """A params object's fields as keyword arguments (see ``params_to_kwargs``)."""
+    if dataclasses.is_dataclass(params) and not isinstance(params, type):
+        return params_to_kwargs(params, target)
+    return dict(vars(params))
+
+
+def params_from_args(
+    args: Mapping[str, Any], view: ParamsView, auto_name: str, *, what: str
+) -> Any:
+    """The params dataclass that ``args['name']`` names in ``view``, built from the overrides.
+
+    ``name: auto`` means ``auto_name``; the overrides are ``args['params']`` if present, else
+    every other key. Each override is checked against the dataclass's fields.
+    """
+    args = dict(args)
+    params_name = args.pop("name")
+    if params_name == "auto":
+        params_name = auto_name
+    overrides = args.get("params", args)
+    overrides = plain_dict(overrides or {}, what=f"{what} params")
+    return build_params(view.lookup(params_name), overrides, purpose=what)
+
+
+def _class_path(cls: Any) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"

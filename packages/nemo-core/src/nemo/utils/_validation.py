@@ -18,7 +18,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from nemo.core._suggest import close_matches
+from nemo.utils._suggest import close_matches
 from nemo.utils.exceptions import ConfigProblem, ConfigValidationError
 
 __all__ = ["declared_dataclass", "find_missing", "validate_config"]
