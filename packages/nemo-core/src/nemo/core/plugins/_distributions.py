@@ -113,10 +113,11 @@ def parse_info(text: str) -> DistributionInfo:
         elif key == "Version":
             version = value
         elif key == "Requires-Dist":
-            if canonical_name(value).startswith(_CORE):
+            required = canonical_name(_requirement_name(value))
+            if required.startswith(_CORE):
                 core.append(value)
             if "extra" not in value.partition(";")[2]:
-                requires.append(canonical_name(_requirement_name(value)))
+                requires.append(required)
     return DistributionInfo(name, version, tuple(core), tuple(requires))
 
 
