@@ -36,8 +36,7 @@ def convert_model_config_to_dict_config(config: Any, *, what: str = "config") ->
     """
     from omegaconf import OmegaConf
 
-    resolved = OmegaConf.create(to_plain(as_dictconfig(config, what=what)))
-    return maybe_update_config_version(resolved)
+    return OmegaConf.create(_upgraded(to_plain(as_dictconfig(config, what=what))))
 
 
 def as_dictconfig(config: Any, *, what: str = "config") -> Any:
@@ -97,24 +96,25 @@ def maybe_update_config_version(config: Any) -> Any:
     """
     from omegaconf import DictConfig, ListConfig, OmegaConf
 
-    def upgrade(node: Any) -> Any:
-        if isinstance(node, dict):
-            node = {key: upgrade(value) for key, value in node.items()}
-            if "cls" in node and "_target_" not in node:
-                node["_target_"] = node.pop("cls")
-            elif "cls" in node:
-                node.pop("cls")
-            params = node.get("params")
-            if isinstance(params, dict) and ("_target_" in node or "target" in node):
-                node.pop("params")
-                for key, value in params.items():
-                    node.setdefault(key, value)
-            return node
-        if isinstance(node, list):
-            return [upgrade(item) for item in node]
-        return node
-
     if not isinstance(config, (DictConfig, ListConfig)):
         return config
-    container = OmegaConf.to_container(config, resolve=False)
-    return OmegaConf.create(upgrade(container))
+    return OmegaConf.create(_upgraded(OmegaConf.to_container(config, resolve=False)))
+
+
+def _upgraded(node: Any) -> Any:
+    """A plain config tree with its Hydra 0.x keys upgraded (see maybe_update_config_version)."""
+    if isinstance(node, dict):
+        node = {key: _upgraded(value) for key, value in node.items()}
+        if "cls" in node and "_target_" not in node:
+            node["_target_"] = node.pop("cls")
+        elif "cls" in node:
+            node.pop("cls")
+        params = node.get("params")
+        if isinstance(params, dict) and ("_target_" in node or "target" in node):
+            node.pop("params")
+            for key, value in params.items():
+                node.setdefault(key, value)
+        return node
+    if isinstance(node, list):
+        return [_upgraded(item) for item in node]
+    return node

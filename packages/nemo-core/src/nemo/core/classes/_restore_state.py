@@ -62,6 +62,7 @@ _T = TypeVar("_T")
 
 
 def not_an_instance_message(cls: type, found: type, source: object) -> str:
+    """Why ``cls.restore_from(source)`` refuses an archive of ``found``, and what to call."""
     return (
         f"{source} holds a {found.__module__}.{found.__qualname__}, which is not a "
         f"{cls.__name__}; restore it with {found.__name__}.restore_from (or "

@@ -347,15 +347,8 @@ class PluginSystem:
         """Give ``incoming``'s names to it, leave them to their holders, or contest them."""
         registration = incoming.registration
         registry = self.registries[registration.kind]
-        keys = (registration.name, *registration.aliases)
-        if not any(registry.holder_of(key) or registry.contenders(key) for key in keys):
-            # the common case, a name nobody else claims: a hundred plugins' worth each start
-            self._claims[id(registration)] = (incoming, record)
-            registry.add(registration)
-            record.registrations.append(registration)
-            return
         rivals: list[Claim] = []
-        for key in keys:
+        for key in (registration.name, *registration.aliases):
             holder = registry.holder_of(key)
             for held in (*((holder,) if holder else ()), *registry.contenders(key)):
                 claim = self._claims[id(held)][0]
