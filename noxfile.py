@@ -53,7 +53,7 @@ def _copied_sources(args: tuple[str, ...]) -> list[Path]:
     """The files of local distributions that ARGS install by copy (not ``-e``)."""
     files: list[Path] = []
     for previous, arg in zip(("", *args), args, strict=False):
-        path = Path(arg)
+        path = Path(arg.split("[")[0])  # a path may carry extras: packages/x[test]
         if previous != "-e" and (path / "pyproject.toml").is_file():
             files += [f for f in path.rglob("*") if f.is_file() and "__pycache__" not in f.parts]
     return sorted(files)
@@ -79,8 +79,15 @@ def _install(session: nox.Session, *args: str) -> None:
     marker.write_text(digest.hexdigest())
 
 
+def _with_test_extra(distribution: str) -> str:
+    """The distribution's path, with ``[test]`` when it declares what its tests need."""
+    project = tomllib.loads((PACKAGES / distribution / "pyproject.toml").read_text())["project"]
+    extra = "[test]" if "test" in project.get("optional-dependencies", {}) else ""
+    return f"{PACKAGES / distribution}{extra}"
+
+
 def _install_workspace(session: nox.Session) -> None:
-    editable = [arg for dist in DISTRIBUTIONS for arg in ("-e", str(PACKAGES / dist))]
+    editable = [arg for dist in DISTRIBUTIONS for arg in ("-e", _with_test_extra(dist))]
     _install(session, *editable, *TEST_TOOLS)
 
 
@@ -102,7 +109,8 @@ def slow(session: nox.Session) -> None:
 @nox.parametrize("distribution", DISTRIBUTIONS)
 def isolation(session: nox.Session, distribution: str) -> None:
     """A venv with only ``distribution`` and its declared dependencies runs its own tests."""
-    paths = [str(PACKAGES / dist) for dist in _local_dependencies(distribution)]
+    *dependencies, _ = _local_dependencies(distribution)
+    paths = [*(str(PACKAGES / dist) for dist in dependencies), _with_test_extra(distribution)]
     _install(session, *paths, *TEST_TOOLS)
     session.run("pip", "check")
     session.run("pytest", str(ROOT / "tests" / distribution), *session.posargs)
@@ -116,7 +124,8 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
     # Strict on every distribution; mypy_path (pyproject.toml) holds their source roots, so
     # they need no install here and each is checked as the namespace package it extends.
-    packages = ("nemo.core", "nemo.utils", "nemo.optim", "nemo.collections.asr")
+    packages = ("nemo.core", "nemo.utils", "nemo.collections.common", "nemo.optim")
+    packages += ("nemo.collections.asr",)
     packages += ("nemo.collections.nlp", "nemo.collections.tts")
     session.run("mypy", *(arg for package in packages for arg in ("-p", package)))
     session.run("mypy", str(ROOT / "tests" / "typing"))  # the public API's promised types

@@ -113,9 +113,9 @@ def test_a_plugin_taking_a_builtin_command_name_is_reported_not_fatal(
 
 
 def test_unknown_kind_is_a_usage_error(python):
-    done = _nemo(python, "list", "tokenizers", env={})
+    done = _nemo(python, "list", "datasets", env={})
     assert done.returncode == 2
-    assert "invalid choice: 'tokenizers'" in done.stderr
+    assert "invalid choice: 'datasets'" in done.stderr
 
 
 def test_no_command_prints_help(python):

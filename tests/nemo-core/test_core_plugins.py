@@ -487,8 +487,10 @@ def test_a_lazy_reference_that_does_not_resolve_names_the_provider(plugin_site):
 
 
 def test_get_registry_rejects_unknown_kind():
-    with pytest.raises(ValueError, match="choose one of models, optimizers"):
-        plugins.get_registry("tokenizers")
+    with pytest.raises(
+        ValueError, match="choose one of models, optimizers, schedulers, tokenizers"
+    ):
+        plugins.get_registry("datasets")
 
 
 def test_pretrained_entries_declared_as_typed_data_register_like_keyword_calls(plugin_site):

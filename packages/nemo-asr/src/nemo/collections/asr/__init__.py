@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-_SUBPACKAGES = ("data", "losses", "metrics", "models", "modules", "parts", "tokenizers")
+_SUBPACKAGES = ("data", "losses", "metrics", "models", "modules", "parts")
 
 
 def __getattr__(name: str) -> Any:

@@ -2,11 +2,13 @@
 
 A plugin is named by an entry point in the ``nemo.plugins`` group and implements hooks from
 :mod:`nemo.core.plugins.hookspecs` with the :data:`hookimpl` marker. Through
-``nemo_register`` it registers models, optimizers, schedulers and pretrained checkpoints by lazy
-reference; the registries below list them without importing any implementation.
+``nemo_register`` it registers models, optimizers, schedulers, tokenizers and pretrained
+checkpoints by lazy reference; the registries below list them without importing any
+implementation.
 
 Scripts and notebooks register at run time with :func:`register_model`,
-:func:`register_optimizer`, :func:`register_scheduler` and :func:`register_pretrained`.
+:func:`register_optimizer`, :func:`register_scheduler`, :func:`register_tokenizer` and
+:func:`register_pretrained`.
 
 Environment:
 
@@ -58,12 +60,15 @@ __all__ = [
     "register_optimizer",
     "register_pretrained",
     "register_scheduler",
+    "register_tokenizer",
     "schedulers",
+    "tokenizers",
 ]
 
 models: Registry = system.registries["models"]
 optimizers: Registry = system.registries["optimizers"]
 schedulers: Registry = system.registries["schedulers"]
+tokenizers: Registry = system.registries["tokenizers"]
 pretrained: Registry = system.registries["pretrained"]
 
 
@@ -156,6 +161,18 @@ def register_scheduler(
         name, scheduler, scheduler_params,
         aliases=aliases, description=description, override=override,
     )  # fmt: skip
+
+
+def register_tokenizer(
+    name: str,
+    tokenizer: Any,
+    *,
+    aliases: Iterable[str] = (),
+    description: str = "",
+    override: bool = False,
+) -> None:
+    """Register a tokenizer class (a ``TokenizerSpec`` subclass) for this process."""
+    _runtime.tokenizer(name, tokenizer, aliases=aliases, description=description, override=override)
 
 
 def register_pretrained(

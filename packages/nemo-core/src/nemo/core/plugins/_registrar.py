@@ -101,6 +101,18 @@ class Registrar:
             params=params, aliases=aliases, description=description,
         )  # fmt: skip
 
+    def tokenizer(
+        self,
+        name: str,
+        target: Any,
+        *,
+        aliases: Iterable[str] = (),
+        description: str = "",
+        override: bool = False,
+    ) -> None:
+        """Register a tokenizer class (a ``TokenizerSpec`` subclass) for ``get_tokenizer``."""
+        self._add("tokenizers", name, target, override, aliases=aliases, description=description)
+
     def pretrained(
         self,
         name: str,

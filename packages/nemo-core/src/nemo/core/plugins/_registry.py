@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["KINDS", "RUNTIME_PROVIDER", "Registration", "Registry", "singular"]
 
-KINDS = ("models", "optimizers", "schedulers", "pretrained")
+KINDS = ("models", "optimizers", "schedulers", "tokenizers", "pretrained")
 RUNTIME_PROVIDER = "<runtime>"
 
 

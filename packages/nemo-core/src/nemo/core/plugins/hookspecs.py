@@ -56,7 +56,8 @@ __all__ = [
 
 @hookspec
 def nemo_register(registrar: Registrar) -> None:
-    """Register what this plugin provides: models, optimizers, schedulers, pretrained models.
+    """Register what this plugin provides: models, optimizers, schedulers, tokenizers, pretrained
+    models.
 
     Call the registrar's methods, passing implementations by lazy reference so that listing
     never imports them::
@@ -66,6 +67,7 @@ def nemo_register(registrar: Registrar) -> None:
             registrar.optimizer("lion", "my_pkg.lion:Lion", params="my_pkg.lion:LionParams")
             registrar.scheduler("Linear", "my_pkg.sched:Linear", params="my_pkg.sched:LinearParams")
             registrar.model("MyModel", "my_pkg.model:MyModel", aliases=["mymodel"])
+            registrar.tokenizer("my_bpe", "my_pkg.tokenizer:MyBPE")  # a TokenizerSpec
             registrar.pretrained(
                 "my_model_en", class_="my_pkg.model:MyModel",
                 location="https://example.org/my_model_en.nemo", sha256="...",
