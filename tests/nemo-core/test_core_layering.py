@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 PACKAGES = Path(__file__).resolve().parents[2] / "packages"
-SOURCES = {name: PACKAGES / name / "src" for name in ("nemo-core", "nemo-optim", "nemo-asr")}
+SOURCES = {
+    name: PACKAGES / name / "src" for name in ("nemo-core", "nemo-optim", "nemo-asr", "nemo-nlp")
+}
 
 
 def _modules(src: Path) -> dict[str, Path]:
