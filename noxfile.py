@@ -16,6 +16,7 @@ the sources of distributions installed by copy) has changed since it last ran in
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import nox
@@ -39,7 +40,7 @@ def _local_dependencies(distribution: str) -> list[str]:
     def visit(name: str) -> None:
         project = tomllib.loads((PACKAGES / name / "pyproject.toml").read_text())["project"]
         for requirement in project.get("dependencies", []):
-            dep = requirement.split(">")[0].split("<")[0].split("=")[0].split(";")[0].strip()
+            dep = re.split(r"[\[<>=!~;\s]", requirement, maxsplit=1)[0]  # no extras, no version
             if dep in DISTRIBUTIONS and dep not in order:
                 visit(dep)
         if name not in order:

@@ -107,6 +107,12 @@ class ModelPT(OptimizationMixin, pl.LightningModule, Model):
         if cfg.get("test_ds") is not None:
             self.setup_multiple_test_data(test_data_config=None)
 
+    @staticmethod
+    def _is_model_being_restored() -> bool:
+        """True inside ``restore_from``: weights will come from the archive, so a subclass
+        builds its modules from the config alone (no checkpoint or data directory is read)."""
+        return is_being_restored()
+
     # -- config ----------------------------------------------------------------------------
 
     @property

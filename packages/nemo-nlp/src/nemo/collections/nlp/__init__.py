@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-_SUBPACKAGES = ("modules",)
+_SUBPACKAGES = ("data", "metrics", "models", "modules")
 
 
 def __getattr__(name: str) -> Any:

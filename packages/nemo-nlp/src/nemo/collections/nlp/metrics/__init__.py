@@ -1,0 +1,11 @@
+"""Metrics of the NLP models."""
+
+from __future__ import annotations
+
+from nemo.core import lazy_exports
+
+_EXPORTS = {"ClassificationReport": ".classification_report"}
+
+__all__ = list(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,0 +1,20 @@
+"""NLP models, at NeMo's class paths (``nemo.collections.nlp.models.<Model>``)."""
+
+from __future__ import annotations
+
+from nemo.core import lazy_exports
+
+TYPE_CHECKING = False
+
+_EXPORTS = {
+    "IntentSlotClassificationModel": ".intent_slot_classification.intent_slot_classification_model",
+}
+
+__all__ = list(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from nemo.collections.nlp.models.intent_slot_classification.intent_slot_classification_model import (  # noqa: E501
+        IntentSlotClassificationModel as IntentSlotClassificationModel,
+    )

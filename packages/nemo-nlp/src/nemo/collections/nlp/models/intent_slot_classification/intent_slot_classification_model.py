@@ -1,0 +1,347 @@
+"""``IntentSlotClassificationModel``: a BERT encoder with a joint intent and slot head (NeMo's).
+
+Config, data layout and methods are NeMo's (``examples/nlp/intent_slot_classification``):
+``data_dir`` with ``dict.intents.csv``/``dict.slots.csv`` and ``{prefix}.tsv`` +
+``{prefix}_slots.tsv``; ``tokenizer``, ``language_model``, ``head``, ``class_balancing``,
+``intent_loss_weight``, ``pad_label``, ``ignore_extra_tokens``, ``ignore_start_end``.
+What a restored model needs travels in the ``.nemo``: the label files and the tokenizer's
+files as artifacts, the label names and the encoder's shape in ``cfg.data_desc`` and
+``cfg.language_model.config``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from omegaconf import OmegaConf, open_dict
+
+from nemo.collections.common.tokenizers import TokenizerSpec, get_tokenizer
+from nemo.collections.nlp.data.intent_slot_classification import (
+    intent_slot_classification_dataset as _dataset,
+)
+from nemo.collections.nlp.data.intent_slot_classification import (
+    intent_slot_classification_descriptor as _descriptor,
+)
+from nemo.collections.nlp.data.intent_slot_classification._files import read_queries
+from nemo.collections.nlp.metrics.classification_report import ClassificationReport
+from nemo.collections.nlp.modules.common.bert import BertEncoder
+from nemo.collections.nlp.modules.common.classifiers import SequenceTokenClassifier
+from nemo.collections.nlp.modules.common.lm_utils import get_lm_model
+from nemo.core.classes import ModelPT
+from nemo.utils import logging
+from nemo.utils.model_utils import plain_dict
+
+__all__ = ["IntentSlotClassificationModel"]
+
+
+class IntentSlotClassificationModel(ModelPT):
+    """Joint intent classification and IOB slot filling over a BERT encoder."""
+
+    tokenizer: TokenizerSpec
+
+    def __init__(self, cfg: Any, trainer: Any = None) -> None:
+        super().__init__(cfg=cfg, trainer=trainer)
+        self._ensure_modules()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _ensure_modules(self) -> None:
+        """Build labels, tokenizer, encoder and head on first need: ``ModelPT.__init__`` sets up
+        the data sets, which need the tokenizer, before this class's ``__init__`` goes on."""
+        self._ensure_tokenizer()
+        if "classifier" in self._modules:
+            return
+        with open_dict(self._cfg):
+            self._setup_encoder()
+        self.cfg = self._cfg
+        head = plain_dict(self._cfg.get("head") or {}, what="head")
+        self.classifier = SequenceTokenClassifier(
+            self.bert_model.hidden_size,
+            num_intents=len(self.intent_labels),
+            num_slots=len(self.slot_labels),
+            num_layers=int(head.get("num_output_layers", 2)),
+            dropout=float(head.get("fc_dropout", 0.1)),
+        )
+        desc = self._cfg.data_desc
+        weighted = self._cfg.get("class_balancing") == "weighted_loss"
+        self.intent_loss = torch.nn.CrossEntropyLoss(
+            weight=torch.tensor(list(desc.intent_weights)) if weighted else None
+        )
+        self.slot_loss = torch.nn.CrossEntropyLoss(
+            weight=torch.tensor(list(desc.slot_weights)) if weighted else None, reduction="none"
+        )
+        self.intent_classification_report = ClassificationReport(
+            len(self.intent_labels), {n: i for i, n in enumerate(self.intent_labels)}
+        )
+        self.slot_classification_report = ClassificationReport(
+            len(self.slot_labels), {n: i for i, n in enumerate(self.slot_labels)}
+        )
+
+    def _setup_labels(self) -> None:
+        cfg = self._cfg
+        if cfg.get("data_desc") is None:
+            data_dir = cfg.get("data_dir")
+            if data_dir is None or OmegaConf.is_missing(cfg, "data_dir"):
+                raise ValueError(
+                    "IntentSlotClassificationModel needs model.data_dir: the directory with "
+                    "dict.intents.csv, dict.slots.csv and the {prefix}.tsv files"
+                )
+            modes = [
+                section.prefix
+                for key in ("train_ds", "validation_ds")
+                if (section := cfg.get(key)) is not None and section.get("prefix")
+            ]
+            desc = _descriptor.IntentSlotDataDesc(
+                data_dir, modes or ["train"], pad_label=cfg.get("pad_label", -1)
+            )
+            cfg.data_desc = {
+                "intent_labels": desc.intents,
+                "slot_labels": desc.slots,
+                "intent_weights": desc.intent_weights,
+                "slot_weights": desc.slot_weights,
+                "pad_label": desc.pad_label,
+            }
+            # the label files travel in the archive: the data directory's own, never rewritten
+            cfg.class_labels = {
+                "intent_labels_file": str(Path(data_dir) / "dict.intents.csv"),
+                "slot_labels_file": str(Path(data_dir) / "dict.slots.csv"),
+            }
+        for key in ("intent_labels_file", "slot_labels_file"):
+            source = (cfg.get("class_labels") or {}).get(key)
+            if source is not None:
+                self.register_artifact(f"class_labels.{key}", source, verify_src_exists=False)
+        self.intent_labels = list(cfg.data_desc.intent_labels)
+        self.slot_labels = list(cfg.data_desc.slot_labels)
+        self.pad_label = int(cfg.data_desc.pad_label)
+
+    def _setup_tokenizer(self) -> None:
+        section = plain_dict(self._cfg.get("tokenizer") or {}, what="tokenizer")
+        name = section.get("tokenizer_name")
+        if not name:
+            raise ValueError(
+                "tokenizer.tokenizer_name is not set: name a tokenizer (`nemo list tokenizers`, "
+                "e.g. wordpiece with tokenizer.vocab_file) or a local BERT directory"
+            )
+        vocab_file = section.get("vocab_file")
+        if Path(str(name)).is_dir():  # a local BERT checkpoint: its own WordPiece vocabulary
+            vocab_file = vocab_file or str(Path(str(name)) / "vocab.txt")
+            name = "wordpiece"
+            self._cfg.tokenizer.tokenizer_name = name
+        files = {}
+        for key, value in (
+            ("vocab_file", vocab_file),
+            ("tokenizer_model", section.get("tokenizer_model")),
+            ("merges_file", section.get("merges_file")),
+        ):
+            if value is not None:
+                files[key] = self.register_artifact(f"tokenizer.{key}", value)
+        options = {k: section[k] for k in ("do_lower_case",) if section.get(k) is not None}
+        self.tokenizer = get_tokenizer(
+            str(name), special_tokens=section.get("special_tokens"), **files, **options
+        )
+
+    def _setup_encoder(self) -> None:
+        section = self._cfg.language_model
+        shape = plain_dict(section.get("config") or {}, what="language_model.config")
+        pretrained = section.get("pretrained_model_name")
+        checkpoint = section.get("lm_checkpoint")
+        if self._is_model_being_restored() or not (pretrained or checkpoint):
+            shape.setdefault("vocab_size", self.tokenizer.vocab_size)
+            encoder = get_lm_model(config_dict=shape)
+        else:
+            config_file = section.get("config_file")
+            if config_file is not None:
+                config_file = self.register_artifact("language_model.config_file", config_file)
+            encoder = get_lm_model(
+                pretrained_model_name=pretrained, config_dict=shape or None,
+                config_file=config_file, checkpoint_file=checkpoint,
+            )  # fmt: skip
+        if not isinstance(encoder, BertEncoder):
+            raise TypeError("IntentSlotClassificationModel runs the built-in BERT encoder")
+        if encoder.config.vocab_size != self.tokenizer.vocab_size:
+            raise ValueError(
+                f"the tokenizer has {self.tokenizer.vocab_size} tokens but the encoder's "
+                f"embeddings have {encoder.config.vocab_size} rows: give the tokenizer files "
+                "the encoder was trained with (tokenizer.vocab_file)"
+            )
+        section.config = dataclasses.asdict(encoder.config)  # a restored model needs only this
+        self.bert_model = encoder
+
+    # -- data ----------------------------------------------------------------------------------
+
+    @property
+    def max_seq_length(self) -> int:
+        return int(self._cfg.language_model.get("max_seq_length", 50))
+
+    def _word_encoder(self) -> _dataset.WordEncoder:
+        return _dataset.WordEncoder(self.tokenizer, self.max_seq_length)
+
+    def _loader(self, section: Any, *, training: bool) -> torch.utils.data.DataLoader[Any]:
+        self._ensure_tokenizer()
+        config = plain_dict(section, what="data set config")
+        prefix = config.get("prefix")
+        if not prefix:
+            raise ValueError("the data set config needs prefix (train, dev, test, ...)")
+        queries = read_queries(
+            Path(self._cfg.data_dir), str(prefix), len(self.intent_labels), len(self.slot_labels)
+        )
+        count = int(config.get("num_samples", -1))
+        if count > 0:
+            queries.words, queries.intents, queries.slots = (
+                queries.words[:count], queries.intents[:count], queries.slots[:count],
+            )  # fmt: skip
+        dataset = _dataset.IntentSlotClassificationDataset(
+            queries.words, queries.intents, queries.slots, self._word_encoder(), self.pad_label,
+            ignore_extra_tokens=bool(self._cfg.get("ignore_extra_tokens", False)),
+            ignore_start_end=bool(self._cfg.get("ignore_start_end", True)),
+        )  # fmt: skip
+        return torch.utils.data.DataLoader(
+            dataset,
+            batch_size=int(config.get("batch_size", 32)),
+            shuffle=bool(config.get("shuffle", training)),
+            num_workers=int(config.get("num_workers", 0)),
+            drop_last=bool(config.get("drop_last", False)),
+            pin_memory=bool(config.get("pin_memory", False)),
+            collate_fn=dataset.collate_fn,
+        )
+
+    def _ensure_tokenizer(self) -> None:
+        if "tokenizer" not in self.__dict__:
+            with open_dict(self._cfg):
+                self._setup_labels()
+                self._setup_tokenizer()
+
+    def setup_training_data(self, train_data_config: Any) -> None:
+        self._train_dl = self._loader(train_data_config, training=True)
+
+    def setup_validation_data(self, val_data_config: Any) -> None:
+        self._validation_dl = self._loader(val_data_config, training=False)
+
+    def setup_test_data(self, test_data_config: Any) -> None:
+        self._test_dl = self._loader(test_data_config, training=False)
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        hidden = self.bert_model(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        )
+        intent_logits, slot_logits = self.classifier(hidden_states=hidden)
+        return intent_logits.float(), slot_logits.float()
+
+    def _loss(
+        self, batch: Sequence[torch.Tensor]
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        input_ids, token_types, attention, loss_mask, _, intents, slots = batch
+        intent_logits, slot_logits = self(input_ids, attention, token_types)
+        intent_loss = self.intent_loss(intent_logits, intents)
+        per_token = self.slot_loss(slot_logits.transpose(1, 2), slots)
+        mask = loss_mask.float()
+        slot_loss = (per_token * mask).sum() / mask.sum().clamp(min=1)
+        weight = float(self._cfg.get("intent_loss_weight", 0.6))
+        return weight * intent_loss + (1 - weight) * slot_loss, intent_logits, slot_logits
+
+    def training_step(self, batch: Sequence[torch.Tensor], batch_idx: int) -> dict[str, Any]:
+        loss, _, _ = self._loss(batch)
+        lr = self._optimizer.param_groups[0]["lr"] if self._optimizer is not None else 0.0
+        self.log("train_loss", loss)
+        self.log("lr", lr, prog_bar=True)
+        return {"loss": loss, "lr": lr}
+
+    def validation_step(
+        self, batch: Sequence[torch.Tensor], batch_idx: int, dataloader_idx: int = 0
+    ) -> dict[str, torch.Tensor]:
+        loss, intent_logits, slot_logits = self._loss(batch)
+        subtokens, intents, slots = batch[4], batch[5], batch[6]
+        self.intent_classification_report.update(intent_logits.argmax(-1), intents)
+        words = subtokens > 0
+        self.slot_classification_report.update(slot_logits.argmax(-1)[words], slots[words])
+        return {"val_loss": loss}
+
+    def test_step(
+        self, batch: Sequence[torch.Tensor], batch_idx: int, dataloader_idx: int = 0
+    ) -> dict[str, torch.Tensor]:
+        return {"test_loss": self.validation_step(batch, batch_idx)["val_loss"]}
+
+    def multi_validation_epoch_end(
+        self, outputs: list[Any], dataloader_idx: int = 0
+    ) -> dict[str, Any]:
+        return self._report(outputs, "val")
+
+    def multi_test_epoch_end(self, outputs: list[Any], dataloader_idx: int = 0) -> dict[str, Any]:
+        return self._report(outputs, "test")
+
+    def _report(self, outputs: list[Any], prefix: str) -> dict[str, Any]:
+        loss = torch.stack([o[f"{prefix}_loss"] for o in outputs]).mean()
+        metrics = {f"{prefix}_loss": loss}
+        for name, report in (
+            ("intent", self.intent_classification_report),
+            ("slot", self.slot_classification_report),
+        ):
+            precision, recall, f1, text = report.compute()
+            logging.info("%s classification report:\n%s", name, text)
+            metrics |= {f"{name}_precision": precision, f"{name}_recall": recall, f"{name}_f1": f1}
+            report.reset()
+        return {f"{prefix}_loss": loss, "log": metrics}
+
+    # -- inference -----------------------------------------------------------------------------
+
+    @torch.no_grad()
+    def predict_from_examples(
+        self, queries: Sequence[str], test_ds: Any = None, batch_size: int = 32
+    ) -> tuple[list[str], list[str]]:
+        """NeMo's inference: each query's intent name and its words' slot labels (one string
+        of space-separated labels per query)."""
+        dataset = _dataset.IntentSlotInferenceDataset(list(queries), self._word_encoder())
+        loader = torch.utils.data.DataLoader(
+            dataset, batch_size=batch_size, shuffle=False, collate_fn=dataset.collate_fn
+        )
+        was_training = self.training
+        self.eval()
+        device = next(self.parameters()).device
+        intents: list[str] = []
+        slots: list[str] = []
+        try:
+            for input_ids, token_types, attention, subtokens in loader:
+                intent_logits, slot_logits = self(
+                    input_ids.to(device), attention.to(device), token_types.to(device)
+                )
+                for row, intent in enumerate(intent_logits.argmax(-1).tolist()):
+                    intents.append(self.intent_labels[intent])
+                    chosen = slot_logits[row].argmax(-1)[subtokens[row].to(device) > 0].tolist()
+                    slots.append(" ".join(self.slot_labels[i] for i in chosen))
+        finally:
+            self.train(was_training)
+        return intents, slots
+
+    def parse(self, queries: Sequence[str], batch_size: int = 32) -> list[dict[str, Any]]:
+        """``[{"intent": "set_color", "slots": {"item": "lamp", "color": "red"}}, ...]``: each
+        slot's words joined by a space (the first span when a slot occurs twice)."""
+        intents, slots = self.predict_from_examples(queries, batch_size=batch_size)
+        parsed = []
+        for query, intent, labels in zip(queries, intents, slots, strict=True):
+            parsed.append({"intent": intent, "slots": _spans(query.split(), labels.split())})
+        return parsed
+
+
+def _spans(words: list[str], labels: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    current: str | None = None
+    span: list[str] = []
+    for word, label in zip(words, labels, strict=False):
+        kind = label[2:] if label[:2] in ("B-", "I-") else None
+        if kind is not None and (label.startswith("I-") and kind == current):
+            span.append(word)
+            continue
+        if current is not None and current not in found:
+            found[current] = " ".join(span)
+        current, span = kind, [word] if kind else []
+    if current is not None and current not in found:
+        found[current] = " ".join(span)
+    return found
