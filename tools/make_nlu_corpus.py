@@ -12,9 +12,10 @@ Layout (NeMo's intent/slot format, read by ``IntentSlotClassificationModel``)::
     train_text.txt     the training sentences alone, for tokenizers and pretraining
 
 Splits measure what they claim: every intent has phrasing templates that only ``test`` uses
-(word orders and constructions train never saw); ``dev`` holds out sentences of the training
-templates; ``test_noisy`` is ``test`` passed through simulated recognition errors (dropped and
-substituted words, as a speech recognizer makes them), its slot labels following the words.
+(word orders and combinations train never saw, made of words it has seen); ``dev`` holds out
+sentences of the training templates; ``test_noisy`` is ``test`` passed through simulated
+recognition errors (dropped and substituted words, as a speech recognizer makes them), its slot
+labels following the words.
 Every word of the spoken-command vocabulary (``data/speech_commands/vocabulary.txt``) occurs.
 
 Deterministic: the same ``--seed`` writes byte-identical files::
@@ -173,7 +174,7 @@ TEMPLATES: dict[str, tuple[list[Part], list[Part]]] = {
             _seq(PRE, _words("give"), _item(LIGHTS), _words("a"), COLOR, _words("color"), POST),
         ],
         [
-            _seq(PRE, COLOR, _words("light in the"), ROOM, POST),
+            _seq(PRE, COLOR, _slot("item", ("light", "lamp")), _words("in the"), ROOM, POST),
             _seq(PRE, _words("set"), _room_item(LIGHTS), _words("color to"), COLOR, POST),
         ],
     ),
@@ -198,7 +199,7 @@ TEMPLATES: dict[str, tuple[list[Part], list[Part]]] = {
         ],
         [
             _seq(PRE, _words("in the"), ROOM, _words("play"), _slot("item", MEDIA), POST),
-            _seq(PRE, _words("i want to hear"), DET, _slot("item", MEDIA), POST),
+            _seq(PRE, _words("start playing"), DET, _slot("item", MEDIA), IN_ROOM, POST),
         ],
     ),
     "stop": (
@@ -222,7 +223,7 @@ TEMPLATES: dict[str, tuple[list[Part], list[Part]]] = {
             _seq(PRE, _words("find"), _item(THINGS), _words("in the"), ROOM, POST),
         ],
         [
-            _seq(_words("where did i put"), _item(THINGS), POST),
+            _seq(_words("where is"), _item(THINGS), _words("in the"), ROOM, POST),
             _seq(PRE, _words("show me where"), _item(THINGS), _words("is"), POST),
         ],
     ),
@@ -247,7 +248,7 @@ TEMPLATES: dict[str, tuple[list[Part], list[Part]]] = {
                 _words("put"), _item(MOVABLE), POST,
             ),
             _seq(
-                PRE, _words("place"), _item(MOVABLE), _slot("relation", RELATIONS),
+                PRE, _words("take"), _item(MOVABLE), _slot("relation", ("on", "under", "in")),
                 DET, _slot("destination", DESTINATIONS), POST,
             ),
         ],

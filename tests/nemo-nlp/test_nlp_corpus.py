@@ -90,3 +90,9 @@ def test_the_bundled_vocabulary_is_what_nemo_tokenizer_train_writes(tmp_path):
     )  # fmt: skip
     bundled = CORPUS / "wordpiece" / "vocab.txt"
     assert (tmp_path / "vocab.txt").read_bytes() == bundled.read_bytes()
+
+
+def test_held_out_phrasings_use_only_words_train_has():
+    """New word orders and combinations, not new words: a word never seen cannot be learnt."""
+    train = {w for words, _, _ in _rows("train") for w in words}
+    assert {w for words, _, _ in _rows("test") for w in words} <= train

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from nemo.core import lazy_exports
 
-_EXPORTS = {"ClassificationReport": ".classification_report"}
+_EXPORTS = {
+    "ClassificationReport": ".classification_report",
+    "iob_spans": ".span_metrics",
+    "span_f1": ".span_metrics",
+}
 
 __all__ = list(_EXPORTS)
 

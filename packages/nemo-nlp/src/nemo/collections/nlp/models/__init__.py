@@ -7,6 +7,7 @@ from nemo.core import lazy_exports
 TYPE_CHECKING = False
 
 _EXPORTS = {
+    "BERTLMModel": ".language_modeling.bert_lm_model",
     "IntentSlotClassificationModel": ".intent_slot_classification.intent_slot_classification_model",
 }
 
@@ -17,4 +18,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 if TYPE_CHECKING:
     from nemo.collections.nlp.models.intent_slot_classification.intent_slot_classification_model import (  # noqa: E501
         IntentSlotClassificationModel as IntentSlotClassificationModel,
+    )
+    from nemo.collections.nlp.models.language_modeling.bert_lm_model import (
+        BERTLMModel as BERTLMModel,
     )

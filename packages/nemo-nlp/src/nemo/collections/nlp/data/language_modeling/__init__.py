@@ -1,0 +1,1 @@
+"""Masked-language-model data from raw text."""

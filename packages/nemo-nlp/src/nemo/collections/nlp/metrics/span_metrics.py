@@ -1,0 +1,38 @@
+"""Entity-level F1 over IOB labels: a slot counts only when its type and its exact words match
+(as ``seqeval`` and the CoNLL evaluation score named entities)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+__all__ = ["iob_spans", "span_f1"]
+
+
+def iob_spans(labels: Sequence[str]) -> set[tuple[str, int, int]]:
+    """``(type, start, end)`` of each span; an ``I-`` without its ``B-`` starts a span."""
+    spans: set[tuple[str, int, int]] = set()
+    kind, start = None, 0
+    for i, label in enumerate([*labels, "O"]):
+        inside = label.startswith("I-") and label[2:] == kind
+        if kind is not None and not inside:
+            spans.add((kind, start, i))
+            kind = None
+        if label[:2] in ("B-", "I-") and not inside:
+            kind, start = label[2:], i
+    return spans
+
+
+def span_f1(
+    gold: Iterable[Sequence[str]], predicted: Iterable[Sequence[str]]
+) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 (in %) of predicted spans against gold spans."""
+    hits = found = wanted = 0
+    for gold_labels, predicted_labels in zip(gold, predicted, strict=True):
+        gold_spans, predicted_spans = iob_spans(gold_labels), iob_spans(predicted_labels)
+        hits += len(gold_spans & predicted_spans)
+        found += len(predicted_spans)
+        wanted += len(gold_spans)
+    precision = 100.0 * hits / found if found else 0.0
+    recall = 100.0 * hits / wanted if wanted else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1

@@ -1,0 +1,182 @@
+"""``BERTLMModel``: masked-language-model pretraining of a BERT encoder from raw text (NeMo's).
+
+Config keys are NeMo's (``examples/nlp/language_modeling/conf``): ``language_model``,
+``tokenizer``, ``max_seq_length``, ``mask_prob``, ``only_mlm_loss``, ``train_ds``/
+``validation_ds`` with ``data_file``. Next-sentence prediction is not offered (the command
+corpora here are single sentences): ``only_mlm_loss`` must be true. :meth:`save_encoder`
+writes the encoder in Hugging Face's layout, which ``get_lm_model`` (and ``transformers``)
+load, so a fine-tuning config names it as ``language_model.pretrained_model_name``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from omegaconf import open_dict
+from torch import nn
+
+from nemo.collections.common.tokenizers import TokenizerSpec, get_tokenizer
+from nemo.collections.nlp.data.language_modeling.lm_bert_dataset import (
+    IGNORE,
+    BertPretrainingDataset,
+)
+from nemo.collections.nlp.modules.common.bert import BertEncoder
+from nemo.collections.nlp.modules.common.lm_utils import get_lm_model
+from nemo.core.classes import ModelPT
+from nemo.utils.model_utils import plain_dict
+
+__all__ = ["BERTLMModel"]
+
+
+class _MaskedLMHead(nn.Module):
+    """BERT's prediction head: dense → GELU → LayerNorm → logits tied to the word embeddings."""
+
+    def __init__(self, encoder: BertEncoder) -> None:
+        super().__init__()
+        hidden = encoder.config.hidden_size
+        self.dense = nn.Linear(hidden, hidden)
+        self.norm = nn.LayerNorm(hidden, eps=encoder.config.layer_norm_eps)
+        self.decoder = nn.Linear(hidden, encoder.config.vocab_size)
+        self.decoder.weight = encoder.embeddings.word_embeddings.weight
+
+    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.norm(nn.functional.gelu(self.dense(hidden))))  # type: ignore[no-any-return]
+
+
+class BERTLMModel(ModelPT):
+    """A BERT encoder learning to fill in masked words of the training text."""
+
+    tokenizer: TokenizerSpec
+
+    def __init__(self, cfg: Any, trainer: Any = None) -> None:
+        super().__init__(cfg=cfg, trainer=trainer)
+        self._ensure_modules()
+
+    def _ensure_tokenizer(self) -> None:
+        if "tokenizer" in self.__dict__:
+            return
+        if not self._cfg.get("only_mlm_loss", False):
+            raise ValueError(
+                "BERTLMModel here pretrains with the masked-LM loss only (no next-sentence "
+                "prediction): set model.only_mlm_loss: true"
+            )
+        section = plain_dict(self._cfg.get("tokenizer") or {}, what="tokenizer")
+        files = {
+            key: self.register_artifact(f"tokenizer.{key}", section[key])
+            for key in ("vocab_file", "tokenizer_model", "merges_file")
+            if section.get(key) is not None
+        }
+        options = {k: section[k] for k in ("do_lower_case",) if section.get(k) is not None}
+        self.tokenizer = get_tokenizer(
+            str(section.get("tokenizer_name") or "wordpiece"),
+            special_tokens=section.get("special_tokens"), **files, **options,
+        )  # fmt: skip
+
+    def _ensure_modules(self) -> None:
+        self._ensure_tokenizer()
+        if "mlm_head" in self._modules:
+            return
+        section = self._cfg.language_model
+        shape = plain_dict(section.get("config") or {}, what="language_model.config")
+        shape.setdefault("vocab_size", self.tokenizer.vocab_size)
+        pretrained = section.get("pretrained_model_name")
+        if pretrained and not self._is_model_being_restored():
+            encoder = get_lm_model(pretrained_model_name=pretrained)
+        else:
+            encoder = get_lm_model(config_dict=shape)
+        if not isinstance(encoder, BertEncoder):
+            raise TypeError("BERTLMModel pretrains the built-in BERT encoder")
+        if encoder.config.vocab_size != self.tokenizer.vocab_size:
+            raise ValueError(
+                f"the tokenizer has {self.tokenizer.vocab_size} tokens but the encoder's "
+                f"embeddings have {encoder.config.vocab_size} rows: they must be equal"
+            )
+        with open_dict(self._cfg):
+            section.config = dataclasses.asdict(encoder.config)
+        self.cfg = self._cfg
+        self.bert_model = encoder
+        self.mlm_head = _MaskedLMHead(encoder)
+        self.loss = nn.CrossEntropyLoss(ignore_index=IGNORE)
+
+    def _loader(self, section: Any, *, training: bool) -> torch.utils.data.DataLoader[Any]:
+        self._ensure_tokenizer()
+        config = plain_dict(section, what="data set config")
+        if not config.get("data_file"):
+            raise ValueError(
+                "the data set config needs data_file: a text file, one sentence a line"
+            )
+        dataset = BertPretrainingDataset(
+            self.tokenizer,
+            config["data_file"],
+            max_seq_length=int(config.get("max_seq_length", self._cfg.get("max_seq_length", 128))),
+            mask_prob=float(config.get("mask_prob", self._cfg.get("mask_prob", 0.15))),
+            num_samples=int(config.get("num_samples", -1)),
+        )
+        return torch.utils.data.DataLoader(
+            dataset,
+            batch_size=int(config.get("batch_size", 16)),
+            shuffle=bool(config.get("shuffle", training)),
+            num_workers=int(config.get("num_workers", 0)),
+            drop_last=bool(config.get("drop_last", False)),
+            collate_fn=dataset.collate_fn,
+        )
+
+    def setup_training_data(self, train_data_config: Any) -> None:
+        self._train_dl = self._loader(train_data_config, training=True)
+
+    def setup_validation_data(self, val_data_config: Any) -> None:
+        self._validation_dl = self._loader(val_data_config, training=False)
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+    ) -> torch.Tensor:
+        hidden = self.bert_model(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        )
+        return self.mlm_head(hidden)  # type: ignore[no-any-return]
+
+    def _loss(self, batch: Sequence[torch.Tensor]) -> torch.Tensor:
+        input_ids, token_types, attention, labels = batch
+        logits = self(input_ids, attention, token_types)
+        return self.loss(logits.flatten(0, 1), labels.flatten())  # type: ignore[no-any-return]
+
+    def training_step(self, batch: Sequence[torch.Tensor], batch_idx: int) -> torch.Tensor:
+        loss = self._loss(batch)
+        lr = self._optimizer.param_groups[0]["lr"] if self._optimizer is not None else 0.0
+        self.log("train_loss", loss, prog_bar=True)
+        self.log("lr", lr)
+        return loss
+
+    def validation_step(
+        self, batch: Sequence[torch.Tensor], batch_idx: int, dataloader_idx: int = 0
+    ) -> dict[str, torch.Tensor]:
+        return {"val_loss": self._loss(batch)}
+
+    def multi_validation_epoch_end(
+        self, outputs: list[Any], dataloader_idx: int = 0
+    ) -> dict[str, Any]:
+        loss = torch.stack([o["val_loss"] for o in outputs]).mean()
+        return {"val_loss": loss, "log": {"val_loss": loss, "val_perplexity": loss.exp()}}
+
+    def save_encoder(self, directory: str | Path) -> Path:
+        """The encoder as a Hugging Face BERT directory: config.json, model.safetensors and
+        the tokenizer's vocab.txt."""
+        from safetensors.torch import save_file
+
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        config = {"model_type": "bert", "architectures": ["BertModel"]}
+        config |= dataclasses.asdict(self.bert_model.config)
+        (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+        state = {k: v.detach().contiguous() for k, v in self.bert_model.state_dict().items()}
+        save_file(state, str(out / "model.safetensors"))
+        vocab = getattr(self.tokenizer, "vocab_file", None)
+        if vocab is not None:
+            shutil.copyfile(vocab, out / "vocab.txt")
+        return out
