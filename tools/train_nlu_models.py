@@ -79,7 +79,7 @@ def fine_tune(out: Path, name: str, encoder: Path | None, epochs: int) -> tuple[
         language_model["pretrained_model_name"] = str(encoder)
     config = OmegaConf.create({
         "data_dir": str(DATA),
-        "train_ds": {"prefix": "train", "batch_size": 64, "shuffle": True},
+        "train_ds": {"prefix": "train", "batch_size": 64, "shuffle": True, "word_dropout": 0.1},
         "validation_ds": {"prefix": "dev", "batch_size": 256},
         "tokenizer": {"tokenizer_name": "wordpiece", "vocab_file": str(VOCAB)},
         "language_model": language_model,

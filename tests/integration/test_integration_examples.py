@@ -131,6 +131,12 @@ def test_demo_with_the_shipped_model() -> None:
     assert match, done.stdout
     assert float(match.group(1)) < 10.0
     assert "real-time factor" in done.stdout
+    scores = re.findall(
+        r"(test|test_noisy): intent accuracy (\d+\.\d+)%, slot F1 (\d+\.\d+)%", done.stdout
+    )
+    assert [split for split, _, _ in scores] == ["test", "test_noisy"], done.stdout
+    assert float(scores[0][1]) >= 97.0 and float(scores[0][2]) >= 95.0
+    assert len(re.findall(r"\.flac: \".*\" -> \w+ \{", done.stdout)) == 3  # speech to intent
 
 
 @pytest.mark.slow

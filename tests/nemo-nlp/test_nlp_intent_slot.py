@@ -178,3 +178,34 @@ def test_a_tokenizer_that_does_not_match_the_encoder(tmp_path, vocab_file):
         ValueError, match=r"tokenizer has \d+ tokens but the encoder's embeddings have 1000"
     ):
         IntentSlotClassificationModel(config)
+
+
+def test_word_dropout_leaves_out_words_with_their_labels(vocab_file):
+    import random
+
+    from nemo.collections.common.tokenizers import get_tokenizer
+    from nemo.collections.nlp.data.intent_slot_classification import (
+        intent_slot_classification_dataset as data,
+    )
+
+    tokenizer = get_tokenizer("wordpiece", vocab_file=vocab_file)
+    encoder = data.WordEncoder(tokenizer, 48)
+    words = ["turn", "on", "the", "red", "lamp"]
+    slots = [0, 0, 0, 3, 1]
+    plain = data.IntentSlotClassificationDataset([words], [0], [slots], encoder, pad_label=0)
+    dropping = data.IntentSlotClassificationDataset(
+        [words], [0], [slots], encoder, pad_label=0, word_dropout=0.5
+    )
+    random.seed(0)
+    lengths = set()
+    for _ in range(20):
+        ids, _, subtokens, intent, labels = dropping[0]
+        firsts = [i for i, first in enumerate(subtokens) if first]
+        kept = tokenizer.ids_to_tokens([ids[i] for i in firsts])
+        assert set(kept) <= set(words) and intent == 0
+        for word, i in zip(kept, firsts, strict=True):
+            assert labels[i] == slots[words.index(word)]  # each kept word keeps its own label
+        lengths.add(len(kept))
+    assert len(lengths) > 2 and plain[0] == plain[0] and len(plain[0][0]) == 7
+    with pytest.raises(ValueError, match=r"word_dropout must be in \[0, 1\)"):
+        data.IntentSlotClassificationDataset([words], [0], [slots], encoder, 0, word_dropout=1.0)

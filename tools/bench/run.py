@@ -29,6 +29,7 @@ from _harness import ROOT, Context, Result
 from bench_archive import bench_archive
 from bench_asr import bench_training, bench_transcribe
 from bench_manifest import bench_manifest
+from bench_nlp import bench_import_nlp, bench_nlp_throughput
 from bench_startup import (
     bench_import_asr,
     bench_import_core,
@@ -39,12 +40,14 @@ from bench_typecheck import bench_typecheck
 BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "import_core": bench_import_core,
     "import_asr": bench_import_asr,
+    "import_nlp": bench_import_nlp,
     "listing_100_plugins": bench_listing_100_plugins,
     "typecheck": bench_typecheck,
     "archive": bench_archive,
     "training": bench_training,
     "transcribe": bench_transcribe,
     "manifest": bench_manifest,
+    "nlp_throughput": bench_nlp_throughput,
 }
 
 

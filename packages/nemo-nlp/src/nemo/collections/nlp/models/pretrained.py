@@ -17,7 +17,7 @@ PRETRAINED: tuple[PretrainedEntry, ...] = (
         "nlu_en_smart_home_bert",
         class_="nemo.collections.nlp.models.language_modeling.bert_lm_model:BERTLMModel",
         location=f"{_PACKAGE}/nlu_en_smart_home_bert.nemo",
-        sha256="b20ce43b1222c20fb67b5e94bac4bc973f28c32bb135216a307b485023b27314",
+        sha256="88528dc9de44f0ab52bc6bd40ee99149578dc66be77618e47086e09b345add51",
         size=665600,
         description="a small BERT (masked-LM) pretrained on the smart-home command text, English",
     ),
@@ -28,7 +28,7 @@ PRETRAINED: tuple[PretrainedEntry, ...] = (
             "intent_slot_classification_model:IntentSlotClassificationModel"
         ),
         location=f"{_PACKAGE}/nlu_en_smart_home_intent_slot.nemo",
-        sha256="2fe89821916842c4f09d3d961644128531ccc553864a983a3c76056099d843c4",
+        sha256="5c28c5f1a8c6514c52806ab6b94d9aee2e848453a9f5345f3c2143cf40b6b6c7",
         size=686080,
         description="intents and slots of smart-home commands (10 intents, 6 slots), English",
     ),

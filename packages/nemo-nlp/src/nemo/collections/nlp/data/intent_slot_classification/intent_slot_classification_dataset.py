@@ -7,6 +7,7 @@ sub-tokens (``ignore_extra_tokens``), as NeMo's data set does.
 
 from __future__ import annotations
 
+import random
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -81,33 +82,55 @@ class IntentSlotClassificationDataset(Dataset):
         pad_label: int,
         ignore_extra_tokens: bool = False,
         ignore_start_end: bool = True,
+        word_dropout: float = 0.0,
     ) -> None:
+        if not 0.0 <= word_dropout < 1.0:
+            raise ValueError(f"word_dropout must be in [0, 1), got {word_dropout}")
         self.pad_id = encoder.tokenizer.pad_id
         self.pad_label = pad_label
-        self.features: list[tuple[list[int], list[int], list[int], int, list[int]]] = []
-        for sentence, intent, labels in zip(words, intents, slots, strict=True):
-            ids, firsts, owners = encoder.encode(sentence)
-            subtokens = [0] * len(ids)
-            for i in firsts:
-                subtokens[i] = 1
-            loss = [1 if owner >= 0 else int(not ignore_start_end) for owner in owners]
-            if ignore_extra_tokens:
-                loss = [
-                    0 if owner >= 0 and not subtokens[i] else m
-                    for i, (owner, m) in enumerate(zip(owners, loss, strict=True))
-                ]
-            token_labels = [
-                labels[owner] if owner >= 0 and subtokens[i] else pad_label
-                for i, owner in enumerate(owners)
-            ]
-            self.features.append((ids, loss, subtokens, int(intent), token_labels))
+        self.encoder = encoder
+        self.ignore_extra_tokens = ignore_extra_tokens
+        self.ignore_start_end = ignore_start_end
+        self.word_dropout = word_dropout
+        self.examples = [
+            (list(w), int(i), list(s)) for w, i, s in zip(words, intents, slots, strict=True)
+        ]
+        self.features = [self._features(*example) for example in self.examples]
         encoder.warn_truncated("intent/slot data")
+
+    def _features(
+        self, sentence: list[str], intent: int, labels: list[int]
+    ) -> tuple[list[int], list[int], list[int], int, list[int]]:
+        ids, firsts, owners = self.encoder.encode(sentence)
+        subtokens = [0] * len(ids)
+        for i in firsts:
+            subtokens[i] = 1
+        loss = [1 if owner >= 0 else int(not self.ignore_start_end) for owner in owners]
+        if self.ignore_extra_tokens:
+            loss = [
+                0 if owner >= 0 and not subtokens[i] else m
+                for i, (owner, m) in enumerate(zip(owners, loss, strict=True))
+            ]
+        token_labels = [
+            labels[owner] if owner >= 0 and subtokens[i] else self.pad_label
+            for i, owner in enumerate(owners)
+        ]
+        return ids, loss, subtokens, intent, token_labels
 
     def __len__(self) -> int:
         return len(self.features)
 
     def __getitem__(self, index: int) -> tuple[list[int], list[int], list[int], int, list[int]]:
-        return self.features[index]
+        """With ``word_dropout``, each word (and its label) is left out with that probability,
+        anew at every epoch, so the model learns commands as a recognizer may garble them."""
+        if not self.word_dropout:
+            return self.features[index]
+        sentence, intent, labels = self.examples[index]
+        keep = [i for i in range(len(sentence)) if random.random() >= self.word_dropout]
+        if not keep:
+            return self.features[index]
+        # an I- label whose B- was dropped still names its slot: spans start at a stray I-
+        return self._features([sentence[i] for i in keep], intent, [labels[i] for i in keep])
 
     def collate_fn(self, batch: Sequence[Any]) -> tuple[torch.Tensor, ...]:
         ids, loss, subtokens, intents, labels = zip(*batch, strict=True)

@@ -198,6 +198,7 @@ class IntentSlotClassificationModel(ModelPT):
             queries.words, queries.intents, queries.slots, self._word_encoder(), self.pad_label,
             ignore_extra_tokens=bool(self._cfg.get("ignore_extra_tokens", False)),
             ignore_start_end=bool(self._cfg.get("ignore_start_end", True)),
+            word_dropout=float(config.get("word_dropout", 0.0)) if training else 0.0,
         )  # fmt: skip
         return torch.utils.data.DataLoader(
             dataset,

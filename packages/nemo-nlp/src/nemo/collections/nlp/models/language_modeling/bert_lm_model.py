@@ -11,8 +11,6 @@ load, so a fine-tuning config names it as ``language_model.pretrained_model_name
 from __future__ import annotations
 
 import dataclasses
-import json
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from nemo.collections.nlp.data.language_modeling.lm_bert_dataset import (
     IGNORE,
     BertPretrainingDataset,
 )
+from nemo.collections.nlp.modules.common._checkpoints import save_encoder_checkpoint
 from nemo.collections.nlp.modules.common.bert import BertEncoder
 from nemo.collections.nlp.modules.common.lm_utils import get_lm_model
 from nemo.core.classes import ModelPT
@@ -167,16 +166,6 @@ class BERTLMModel(ModelPT):
     def save_encoder(self, directory: str | Path) -> Path:
         """The encoder as a Hugging Face BERT directory: config.json, model.safetensors and
         the tokenizer's vocab.txt."""
-        from safetensors.torch import save_file
-
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        config = {"model_type": "bert", "architectures": ["BertModel"]}
-        config |= dataclasses.asdict(self.bert_model.config)
-        (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-        state = {k: v.detach().contiguous() for k, v in self.bert_model.state_dict().items()}
-        save_file(state, str(out / "model.safetensors"))
-        vocab = getattr(self.tokenizer, "vocab_file", None)
-        if vocab is not None:
-            shutil.copyfile(vocab, out / "vocab.txt")
-        return out
+        return save_encoder_checkpoint(
+            self.bert_model, directory, getattr(self.tokenizer, "vocab_file", None)
+        )

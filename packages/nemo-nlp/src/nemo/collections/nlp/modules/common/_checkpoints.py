@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-__all__ = ["find_weights", "load_encoder_state", "read_config_file"]
+__all__ = ["find_weights", "load_encoder_state", "read_config_file", "save_encoder_checkpoint"]
 
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 _HEAD_PREFIXES = ("cls.", "qa_outputs.", "classifier.")
@@ -101,3 +101,26 @@ def load_encoder_state(module: torch.nn.Module, path: str | Path) -> None:
 def _few(keys: list[str]) -> str:
     shown = ", ".join(keys[:4])
     return shown + (f" and {len(keys) - 4} more" if len(keys) > 4 else "")
+
+
+def save_encoder_checkpoint(
+    encoder: Any, directory: str | Path, vocab_file: str | Path | None = None
+) -> Path:
+    """Write a ``BertEncoder`` as a Hugging Face BERT directory (config.json,
+    model.safetensors and, given one, vocab.txt): what ``get_lm_model`` and ``transformers``
+    load."""
+    import dataclasses
+    import shutil
+
+    from safetensors.torch import save_file
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    config = {"model_type": "bert", "architectures": ["BertModel"]}
+    config |= dataclasses.asdict(encoder.config)
+    (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    state = {k: v.detach().contiguous() for k, v in encoder.state_dict().items()}
+    save_file(state, str(out / "model.safetensors"))
+    if vocab_file is not None:
+        shutil.copyfile(vocab_file, out / "vocab.txt")
+    return out
