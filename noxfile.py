@@ -125,7 +125,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
     # Strict on every distribution; mypy_path (pyproject.toml) holds their source roots, so
     # they need no install here and each is checked as the namespace package it extends.
-    packages = ("nemo.core", "nemo.utils", "nemo.collections.common", "nemo.optim")
+    packages = ("nemo.core", "nemo.utils", "nemo.optim")
     packages += ("nemo.collections.asr",)
     packages += ("nemo.collections.nlp", "nemo.collections.tts")
     session.run("mypy", *(arg for package in packages for arg in ("-p", package)))

@@ -111,36 +111,28 @@ def _room_item(values: Sequence[str]) -> Part:
     return _seq(_choice(("the", "my")), ROOM, _slot("item", values))
 
 
+def _switch_templates(state: str, *, room_first_verb: str) -> tuple[list[Part], list[Part]]:
+    """device_on and device_off: the same phrasings, with ``on`` or ``off``."""
+    return (
+        [
+            _seq(PRE, _words(f"turn {state}"), _item(DEVICES), IN_ROOM, POST),
+            _seq(PRE, _words(f"switch {state}"), _item(DEVICES), IN_ROOM, POST),
+            _seq(PRE, _words("turn"), _item(DEVICES), _words(state), IN_ROOM, POST),
+            _seq(PRE, _words("switch"), _room_item(DEVICES), _words(state), POST),
+            _seq(PRE, _words(f"power {state}"), _item(DEVICES), IN_ROOM, POST),
+            _seq(_slot("item", ("lights", "fan", "radio", "heater")), _words(state), POST),
+        ],
+        [
+            _seq(PRE, _words("in the"), ROOM, _words(room_first_verb), _item(DEVICES), POST),
+            _seq(PRE, _words("turn"), _room_item(DEVICES), _words(state), POST),
+        ],
+    )
+
+
 # intent -> (train templates, test-only templates)
 TEMPLATES: dict[str, tuple[list[Part], list[Part]]] = {
-    "device_on": (
-        [
-            _seq(PRE, _words("turn on"), _item(DEVICES), IN_ROOM, POST),
-            _seq(PRE, _words("switch on"), _item(DEVICES), IN_ROOM, POST),
-            _seq(PRE, _words("turn"), _item(DEVICES), _words("on"), IN_ROOM, POST),
-            _seq(PRE, _words("switch"), _room_item(DEVICES), _words("on"), POST),
-            _seq(PRE, _words("power on"), _item(DEVICES), IN_ROOM, POST),
-            _seq(_slot("item", ("lights", "fan", "radio", "heater")), _words("on"), POST),
-        ],
-        [
-            _seq(PRE, _words("in the"), ROOM, _words("turn on"), _item(DEVICES), POST),
-            _seq(PRE, _words("turn"), _room_item(DEVICES), _words("on"), POST),
-        ],
-    ),
-    "device_off": (
-        [
-            _seq(PRE, _words("turn off"), _item(DEVICES), IN_ROOM, POST),
-            _seq(PRE, _words("switch off"), _item(DEVICES), IN_ROOM, POST),
-            _seq(PRE, _words("turn"), _item(DEVICES), _words("off"), IN_ROOM, POST),
-            _seq(PRE, _words("switch"), _room_item(DEVICES), _words("off"), POST),
-            _seq(PRE, _words("power off"), _item(DEVICES), IN_ROOM, POST),
-            _seq(_slot("item", ("lights", "fan", "radio", "heater")), _words("off"), POST),
-        ],
-        [
-            _seq(PRE, _words("in the"), ROOM, _words("switch off"), _item(DEVICES), POST),
-            _seq(PRE, _words("turn"), _room_item(DEVICES), _words("off"), POST),
-        ],
-    ),
+    "device_on": _switch_templates("on", room_first_verb="turn on"),
+    "device_off": _switch_templates("off", room_first_verb="switch off"),
     "open": (
         [
             _seq(PRE, _words("open"), _item(OPENABLE), IN_ROOM, POST),

@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lower_case", action="store_true", help="lower-case the transcripts")
     args = parser.parse_args(argv)
 
-    from nemo.collections.common.tokenizers import train_sentencepiece_tokenizer
+    from nemo.core.tokenizers import train_sentencepiece_tokenizer
 
     manifests = [Path(part.strip()) for part in args.manifest.split(",") if part.strip()]
     root = Path(args.data_root)

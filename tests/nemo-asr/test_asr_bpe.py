@@ -23,7 +23,7 @@ from omegaconf import OmegaConf
 
 from nemo.collections.asr.models import EncDecCTCModelBPE
 from nemo.collections.asr.parts.submodules.ctc_decoding import CTCBPEDecoding
-from nemo.collections.common.tokenizers import SentencePieceTokenizer, train_sentencepiece_tokenizer
+from nemo.core.tokenizers import SentencePieceTokenizer, train_sentencepiece_tokenizer
 
 REPO = Path(__file__).resolve().parents[2]
 SENTENCES = [
@@ -74,7 +74,7 @@ def test_tokenizer_errors(tmp_path):
     (tmp_path / "bad.model").write_bytes(b"not a model")
     with pytest.raises(ValueError, match="is not a sentencepiece model"):
         SentencePieceTokenizer(tmp_path / "bad.model")
-    with pytest.raises(ValueError, match="every sentence given was empty"):
+    with pytest.raises(ValueError, match="no text to train a tokenizer on"):
         train_sentencepiece_tokenizer(["", "  "], tmp_path / "t", 10)
     with pytest.raises(ValueError, match="model_type 'wordpiece'"):
         train_sentencepiece_tokenizer(SENTENCES, tmp_path / "t", 10, model_type="wordpiece")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from nemo.collections.common.tokenizers import (
+from nemo.core import plugins
+from nemo.core.tokenizers import (
     ByteLevelBPETokenizer,
     CharTokenizer,
     SentencePieceTokenizer,
@@ -22,7 +23,6 @@ from nemo.collections.common.tokenizers import (
     get_tokenizer,
     train_tokenizer,
 )
-from nemo.core import plugins
 
 WORDS = [
     "turn",
@@ -108,7 +108,7 @@ def test_listing_tokenizers_imports_none_of_them():
         import json, sys
         from nemo.core import plugins
         names = plugins.tokenizers.names()
-        loaded = [m for m in sys.modules if m.startswith("nemo.collections.common.tokenizers.")
+        loaded = [m for m in sys.modules if m.startswith("nemo.core.tokenizers.")
                   or m.split(".")[0] in ("tokenizers", "sentencepiece")]
         print(json.dumps([names, loaded]))
         """
@@ -378,7 +378,7 @@ def test_a_missing_library_names_the_extra_to_install(trained):
         f"""
         import sys
         sys.modules["tokenizers"] = None
-        from nemo.collections.common.tokenizers import get_tokenizer
+        from nemo.core.tokenizers import get_tokenizer
         try:
             get_tokenizer("wordpiece", vocab_file={trained["wordpiece"]["vocab_file"]!r})
         except ImportError as exc:

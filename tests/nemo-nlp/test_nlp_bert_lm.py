@@ -8,7 +8,6 @@ import pytest
 import torch
 from omegaconf import OmegaConf
 
-from nemo.collections.common.tokenizers import get_tokenizer
 from nemo.collections.nlp.data.language_modeling.lm_bert_dataset import (
     IGNORE,
     BertPretrainingDataset,
@@ -16,6 +15,7 @@ from nemo.collections.nlp.data.language_modeling.lm_bert_dataset import (
 from nemo.collections.nlp.metrics import iob_spans, span_f1
 from nemo.collections.nlp.models import BERTLMModel
 from nemo.collections.nlp.modules import get_lm_model
+from nemo.core.tokenizers import get_tokenizer
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "smart_home_nlu"
 VOCAB = CORPUS / "wordpiece" / "vocab.txt"

@@ -9,12 +9,12 @@ import pytest
 import torch
 from omegaconf import OmegaConf
 
-from nemo.collections.common.tokenizers import train_tokenizer
 from nemo.collections.nlp.metrics import ClassificationReport
 from nemo.collections.nlp.models import IntentSlotClassificationModel
 from nemo.collections.nlp.models.intent_slot_classification import (
     intent_slot_classification_model as _model,
 )
+from nemo.core.tokenizers import train_tokenizer
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "smart_home_nlu"
 ENCODER = {
@@ -183,10 +183,10 @@ def test_a_tokenizer_that_does_not_match_the_encoder(tmp_path, vocab_file):
 def test_word_dropout_leaves_out_words_with_their_labels(vocab_file):
     import random
 
-    from nemo.collections.common.tokenizers import get_tokenizer
     from nemo.collections.nlp.data.intent_slot_classification import (
         intent_slot_classification_dataset as data,
     )
+    from nemo.core.tokenizers import get_tokenizer
 
     tokenizer = get_tokenizer("wordpiece", vocab_file=vocab_file)
     encoder = data.WordEncoder(tokenizer, 48)
@@ -206,6 +206,6 @@ def test_word_dropout_leaves_out_words_with_their_labels(vocab_file):
         for word, i in zip(kept, firsts, strict=True):
             assert labels[i] == slots[words.index(word)]  # each kept word keeps its own label
         lengths.add(len(kept))
-    assert len(lengths) > 2 and plain[0] == plain[0] and len(plain[0][0]) == 7
+    assert len(lengths) > 2 and len(plain[0][0]) == 7  # [CLS] + 5 words + [SEP], all kept
     with pytest.raises(ValueError, match=r"word_dropout must be in \[0, 1\)"):
         data.IntentSlotClassificationDataset([words], [0], [slots], encoder, 0, word_dropout=1.0)

@@ -45,6 +45,7 @@ def bench_nlp_throughput(context: Context) -> list[Result]:
         import transformers
     except ImportError:
         return [_missing("transformers is not installed (nemo-nlp[test])")]
+    from nemo.collections.nlp.data._padding import pad_rows
     from nemo.collections.nlp.models import IntentSlotClassificationModel
     from nemo.collections.nlp.modules.common._checkpoints import save_encoder_checkpoint
 
@@ -61,12 +62,7 @@ def bench_nlp_throughput(context: Context) -> list[Result]:
             [tokenizer.cls_id, *tokenizer.text_to_ids(q), tokenizer.sep_id]
             for q in queries[start : start + 64]
         ]
-        width = max(map(len, rows))
-        ids = torch.zeros(len(rows), width, dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        for i, row in enumerate(rows):
-            ids[i, : len(row)], mask[i, : len(row)] = torch.tensor(row), 1
-        batches.append((ids, mask))
+        batches.append(pad_rows(rows, tokenizer.pad_id))
 
     def ours() -> None:
         with torch.no_grad():

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = ["nemo_add_cli_commands", "nemo_register", "nemo_resolve_location"]
 
-_TOKENIZERS = "nemo.collections.common.tokenizers"
+_TOKENIZERS = "nemo.core.tokenizers"
 # name -> (module:class, description); the names are NeMo's get_tokenizer names where it has one
 _CORE_TOKENIZERS = {
     "sentencepiece": (
@@ -86,7 +86,7 @@ def nemo_add_cli_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
         choices=("unigram", "bpe", "char", "word"),
         help="sentencepiece's model type (default unigram)",
     )
-    train.set_defaults(handler="nemo.collections.common.tokenizers._cli:train")
+    train.set_defaults(handler="nemo.core.tokenizers._cli:train")
 
     info = subparsers.add_parser(
         "info", help="what a .nemo archive holds: class, config, parameters, artifacts"

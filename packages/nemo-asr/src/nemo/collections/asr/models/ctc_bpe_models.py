@@ -14,7 +14,7 @@ from omegaconf import DictConfig, open_dict
 
 from nemo.collections.asr.models.ctc_models import _USED_KEYS, EncDecCTCModel
 from nemo.collections.asr.parts.submodules.ctc_decoding import AbstractCTCDecoding, CTCBPEDecoding
-from nemo.collections.common.tokenizers import SentencePieceTokenizer
+from nemo.core.tokenizers import SentencePieceTokenizer
 from nemo.utils import logging
 from nemo.utils.model_utils import plain_dict
 

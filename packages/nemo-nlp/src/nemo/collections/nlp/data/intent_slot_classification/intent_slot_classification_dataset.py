@@ -14,6 +14,7 @@ from typing import Any
 
 import torch
 
+from nemo.collections.nlp.data._padding import pad_rows
 from nemo.core.classes import Dataset
 
 __all__ = ["IntentSlotClassificationDataset", "IntentSlotInferenceDataset", "WordEncoder"]
@@ -134,15 +135,15 @@ class IntentSlotClassificationDataset(Dataset):
 
     def collate_fn(self, batch: Sequence[Any]) -> tuple[torch.Tensor, ...]:
         ids, loss, subtokens, intents, labels = zip(*batch, strict=True)
-        input_ids, attention = _pad(ids, self.pad_id)
+        input_ids, attention = pad_rows(ids, self.pad_id)
         return (
             input_ids,
             torch.zeros_like(input_ids),
             attention,
-            _pad(loss, 0)[0],
-            _pad(subtokens, 0)[0],
+            pad_rows(loss, 0)[0],
+            pad_rows(subtokens, 0)[0],
             torch.tensor(intents, dtype=torch.long),
-            _pad(labels, self.pad_label)[0],
+            pad_rows(labels, self.pad_label)[0],
         )
 
 
@@ -170,15 +171,5 @@ class IntentSlotInferenceDataset(Dataset):
 
     def collate_fn(self, batch: Sequence[Any]) -> tuple[torch.Tensor, ...]:
         ids, subtokens = zip(*batch, strict=True)
-        input_ids, attention = _pad(ids, self.pad_id)
-        return input_ids, torch.zeros_like(input_ids), attention, _pad(subtokens, 0)[0]
-
-
-def _pad(rows: Sequence[Sequence[int]], value: int) -> tuple[torch.Tensor, torch.Tensor]:
-    width = max(len(row) for row in rows)
-    out = torch.full((len(rows), width), value, dtype=torch.long)
-    mask = torch.zeros((len(rows), width), dtype=torch.long)
-    for i, row in enumerate(rows):
-        out[i, : len(row)] = torch.tensor(row, dtype=torch.long)
-        mask[i, : len(row)] = 1
-    return out, mask
+        input_ids, attention = pad_rows(ids, self.pad_id)
+        return input_ids, torch.zeros_like(input_ids), attention, pad_rows(subtokens, 0)[0]

@@ -13,6 +13,7 @@ from typing import Any
 
 import torch
 
+from nemo.collections.nlp.data._padding import pad_rows
 from nemo.core.classes import Dataset
 
 __all__ = ["BertPretrainingDataset"]
@@ -77,12 +78,7 @@ class BertPretrainingDataset(Dataset):
         return self.examples[index]
 
     def collate_fn(self, batch: Sequence[list[int]]) -> tuple[torch.Tensor, ...]:
-        width = max(len(row) for row in batch)
-        input_ids = torch.full((len(batch), width), self.tokenizer.pad_id, dtype=torch.long)
-        attention = torch.zeros_like(input_ids)
-        for i, row in enumerate(batch):
-            input_ids[i, : len(row)] = torch.tensor(row)
-            attention[i, : len(row)] = 1
+        input_ids, attention = pad_rows(batch, self.tokenizer.pad_id)
         return (input_ids, torch.zeros_like(input_ids), attention, *self.mask(input_ids))
 
     def mask(self, input_ids: torch.Tensor) -> tuple[torch.Tensor]:

@@ -11,7 +11,6 @@ files as artifacts, the label names and the encoder's shape in ``cfg.data_desc``
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from typing import Any
 import torch
 from omegaconf import OmegaConf, open_dict
 
-from nemo.collections.common.tokenizers import TokenizerSpec, get_tokenizer
 from nemo.collections.nlp.data.intent_slot_classification import (
     intent_slot_classification_dataset as _dataset,
 )
@@ -28,20 +26,16 @@ from nemo.collections.nlp.data.intent_slot_classification import (
 )
 from nemo.collections.nlp.data.intent_slot_classification._files import read_queries
 from nemo.collections.nlp.metrics.classification_report import ClassificationReport
-from nemo.collections.nlp.modules.common.bert import BertEncoder
+from nemo.collections.nlp.models.nlp_model import NLPModel
 from nemo.collections.nlp.modules.common.classifiers import SequenceTokenClassifier
-from nemo.collections.nlp.modules.common.lm_utils import get_lm_model
-from nemo.core.classes import ModelPT
 from nemo.utils import logging
 from nemo.utils.model_utils import plain_dict
 
 __all__ = ["IntentSlotClassificationModel"]
 
 
-class IntentSlotClassificationModel(ModelPT):
+class IntentSlotClassificationModel(NLPModel):
     """Joint intent classification and IOB slot filling over a BERT encoder."""
-
-    tokenizer: TokenizerSpec
 
     def __init__(self, cfg: Any, trainer: Any = None) -> None:
         super().__init__(cfg=cfg, trainer=trainer)
@@ -55,9 +49,7 @@ class IntentSlotClassificationModel(ModelPT):
         self._ensure_tokenizer()
         if "classifier" in self._modules:
             return
-        with open_dict(self._cfg):
-            self._setup_encoder()
-        self.cfg = self._cfg
+        self.setup_language_model()
         head = plain_dict(self._cfg.get("head") or {}, what="head")
         self.classifier = SequenceTokenClassifier(
             self.bert_model.hidden_size,
@@ -118,59 +110,6 @@ class IntentSlotClassificationModel(ModelPT):
         self.slot_labels = list(cfg.data_desc.slot_labels)
         self.pad_label = int(cfg.data_desc.pad_label)
 
-    def _setup_tokenizer(self) -> None:
-        section = plain_dict(self._cfg.get("tokenizer") or {}, what="tokenizer")
-        name = section.get("tokenizer_name")
-        if not name:
-            raise ValueError(
-                "tokenizer.tokenizer_name is not set: name a tokenizer (`nemo list tokenizers`, "
-                "e.g. wordpiece with tokenizer.vocab_file) or a local BERT directory"
-            )
-        vocab_file = section.get("vocab_file")
-        if Path(str(name)).is_dir():  # a local BERT checkpoint: its own WordPiece vocabulary
-            vocab_file = vocab_file or str(Path(str(name)) / "vocab.txt")
-            name = "wordpiece"
-            self._cfg.tokenizer.tokenizer_name = name
-        files = {}
-        for key, value in (
-            ("vocab_file", vocab_file),
-            ("tokenizer_model", section.get("tokenizer_model")),
-            ("merges_file", section.get("merges_file")),
-        ):
-            if value is not None:
-                files[key] = self.register_artifact(f"tokenizer.{key}", value)
-        options = {k: section[k] for k in ("do_lower_case",) if section.get(k) is not None}
-        self.tokenizer = get_tokenizer(
-            str(name), special_tokens=section.get("special_tokens"), **files, **options
-        )
-
-    def _setup_encoder(self) -> None:
-        section = self._cfg.language_model
-        shape = plain_dict(section.get("config") or {}, what="language_model.config")
-        pretrained = section.get("pretrained_model_name")
-        checkpoint = section.get("lm_checkpoint")
-        if self._is_model_being_restored() or not (pretrained or checkpoint):
-            shape.setdefault("vocab_size", self.tokenizer.vocab_size)
-            encoder = get_lm_model(config_dict=shape)
-        else:
-            config_file = section.get("config_file")
-            if config_file is not None:
-                config_file = self.register_artifact("language_model.config_file", config_file)
-            encoder = get_lm_model(
-                pretrained_model_name=pretrained, config_dict=shape or None,
-                config_file=config_file, checkpoint_file=checkpoint,
-            )  # fmt: skip
-        if not isinstance(encoder, BertEncoder):
-            raise TypeError("IntentSlotClassificationModel runs the built-in BERT encoder")
-        if encoder.config.vocab_size != self.tokenizer.vocab_size:
-            raise ValueError(
-                f"the tokenizer has {self.tokenizer.vocab_size} tokens but the encoder's "
-                f"embeddings have {encoder.config.vocab_size} rows: give the tokenizer files "
-                "the encoder was trained with (tokenizer.vocab_file)"
-            )
-        section.config = dataclasses.asdict(encoder.config)  # a restored model needs only this
-        self.bert_model = encoder
-
     # -- data ----------------------------------------------------------------------------------
 
     @property
@@ -200,21 +139,13 @@ class IntentSlotClassificationModel(ModelPT):
             ignore_start_end=bool(self._cfg.get("ignore_start_end", True)),
             word_dropout=float(config.get("word_dropout", 0.0)) if training else 0.0,
         )  # fmt: skip
-        return torch.utils.data.DataLoader(
-            dataset,
-            batch_size=int(config.get("batch_size", 32)),
-            shuffle=bool(config.get("shuffle", training)),
-            num_workers=int(config.get("num_workers", 0)),
-            drop_last=bool(config.get("drop_last", False)),
-            pin_memory=bool(config.get("pin_memory", False)),
-            collate_fn=dataset.collate_fn,
-        )
+        return self.data_loader(dataset, config, training=training)
 
     def _ensure_tokenizer(self) -> None:
         if "tokenizer" not in self.__dict__:
             with open_dict(self._cfg):
                 self._setup_labels()
-                self._setup_tokenizer()
+            self.setup_tokenizer(self._cfg.get("tokenizer"))
 
     def setup_training_data(self, train_data_config: Any) -> None:
         self._train_dl = self._loader(train_data_config, training=True)

@@ -10,24 +10,20 @@ load, so a fine-tuning config names it as ``language_model.pretrained_model_name
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
-from omegaconf import open_dict
 from torch import nn
 
-from nemo.collections.common.tokenizers import TokenizerSpec, get_tokenizer
 from nemo.collections.nlp.data.language_modeling.lm_bert_dataset import (
     IGNORE,
     BertPretrainingDataset,
 )
+from nemo.collections.nlp.models.nlp_model import NLPModel
 from nemo.collections.nlp.modules.common._checkpoints import save_encoder_checkpoint
 from nemo.collections.nlp.modules.common.bert import BertEncoder
-from nemo.collections.nlp.modules.common.lm_utils import get_lm_model
-from nemo.core.classes import ModelPT
 from nemo.utils.model_utils import plain_dict
 
 __all__ = ["BERTLMModel"]
@@ -48,10 +44,8 @@ class _MaskedLMHead(nn.Module):
         return self.decoder(self.norm(nn.functional.gelu(self.dense(hidden))))  # type: ignore[no-any-return]
 
 
-class BERTLMModel(ModelPT):
+class BERTLMModel(NLPModel):
     """A BERT encoder learning to fill in masked words of the training text."""
-
-    tokenizer: TokenizerSpec
 
     def __init__(self, cfg: Any, trainer: Any = None) -> None:
         super().__init__(cfg=cfg, trainer=trainer)
@@ -65,41 +59,14 @@ class BERTLMModel(ModelPT):
                 "BERTLMModel here pretrains with the masked-LM loss only (no next-sentence "
                 "prediction): set model.only_mlm_loss: true"
             )
-        section = plain_dict(self._cfg.get("tokenizer") or {}, what="tokenizer")
-        files = {
-            key: self.register_artifact(f"tokenizer.{key}", section[key])
-            for key in ("vocab_file", "tokenizer_model", "merges_file")
-            if section.get(key) is not None
-        }
-        options = {k: section[k] for k in ("do_lower_case",) if section.get(k) is not None}
-        self.tokenizer = get_tokenizer(
-            str(section.get("tokenizer_name") or "wordpiece"),
-            special_tokens=section.get("special_tokens"), **files, **options,
-        )  # fmt: skip
+        self.setup_tokenizer(self._cfg.get("tokenizer"))
 
     def _ensure_modules(self) -> None:
         self._ensure_tokenizer()
         if "mlm_head" in self._modules:
             return
-        section = self._cfg.language_model
-        shape = plain_dict(section.get("config") or {}, what="language_model.config")
-        shape.setdefault("vocab_size", self.tokenizer.vocab_size)
-        pretrained = section.get("pretrained_model_name")
-        if pretrained and not self._is_model_being_restored():
-            encoder = get_lm_model(pretrained_model_name=pretrained)
-        else:
-            encoder = get_lm_model(config_dict=shape)
-        if not isinstance(encoder, BertEncoder):
-            raise TypeError("BERTLMModel pretrains the built-in BERT encoder")
-        if encoder.config.vocab_size != self.tokenizer.vocab_size:
-            raise ValueError(
-                f"the tokenizer has {self.tokenizer.vocab_size} tokens but the encoder's "
-                f"embeddings have {encoder.config.vocab_size} rows: they must be equal"
-            )
-        with open_dict(self._cfg):
-            section.config = dataclasses.asdict(encoder.config)
-        self.cfg = self._cfg
-        self.bert_model = encoder
+        self.setup_language_model()
+        encoder = self.bert_model
         self.mlm_head = _MaskedLMHead(encoder)
         self.loss = nn.CrossEntropyLoss(ignore_index=IGNORE)
 
@@ -117,14 +84,7 @@ class BERTLMModel(ModelPT):
             mask_prob=float(config.get("mask_prob", self._cfg.get("mask_prob", 0.15))),
             num_samples=int(config.get("num_samples", -1)),
         )
-        return torch.utils.data.DataLoader(
-            dataset,
-            batch_size=int(config.get("batch_size", 16)),
-            shuffle=bool(config.get("shuffle", training)),
-            num_workers=int(config.get("num_workers", 0)),
-            drop_last=bool(config.get("drop_last", False)),
-            collate_fn=dataset.collate_fn,
-        )
+        return self.data_loader(dataset, config, training=training)
 
     def setup_training_data(self, train_data_config: Any) -> None:
         self._train_dl = self._loader(train_data_config, training=True)

@@ -20,7 +20,7 @@ from torch.nn import functional as F
 from nemo.core.classes import NeuralModule, typecheck
 from nemo.core.neural_types import ChannelType, MaskType, NeuralType
 
-__all__ = ["BertConfig", "BertEncoder"]
+__all__ = ["BertConfig", "BertEncoder", "LanguageModelEncoder"]
 
 _ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "gelu": F.gelu,
@@ -178,7 +178,24 @@ class _Pooler(nn.Module):
         return torch.tanh(self.dense(hidden[:, 0]))
 
 
-class BertEncoder(NeuralModule):
+class LanguageModelEncoder(NeuralModule):
+    """The neural types every encoder under an NLP head has: token ids (with an optional
+    padding mask and segment ids) in, one hidden state per token out."""
+
+    @property
+    def input_types(self) -> dict[str, NeuralType]:
+        return {
+            "input_ids": NeuralType(("B", "T"), ChannelType()),
+            "attention_mask": NeuralType(("B", "T"), MaskType(), optional=True),
+            "token_type_ids": NeuralType(("B", "T"), ChannelType(), optional=True),
+        }
+
+    @property
+    def output_types(self) -> dict[str, NeuralType]:
+        return {"hidden_states": NeuralType(("B", "T", "D"), ChannelType())}
+
+
+class BertEncoder(LanguageModelEncoder):
     """Token ids → contextual hidden states ``[B, T, hidden_size]`` (NeMo's ``BertEncoder``).
 
     :meth:`pooled` gives the pooler's output for token 0, as BERT's next-sentence head uses it.
@@ -208,18 +225,6 @@ class BertEncoder(NeuralModule):
     @property
     def hidden_size(self) -> int:
         return self.config.hidden_size
-
-    @property
-    def input_types(self) -> dict[str, NeuralType]:
-        return {
-            "input_ids": NeuralType(("B", "T"), ChannelType()),
-            "attention_mask": NeuralType(("B", "T"), MaskType(), optional=True),
-            "token_type_ids": NeuralType(("B", "T"), ChannelType(), optional=True),
-        }
-
-    @property
-    def output_types(self) -> dict[str, NeuralType]:
-        return {"hidden_states": NeuralType(("B", "T", "D"), ChannelType())}
 
     @typecheck()
     def forward(

@@ -44,7 +44,15 @@ class MultiLayerPerceptron(nn.Module):
         return self.layers(hidden)  # type: ignore[no-any-return]
 
 
-class SequenceClassifier(NeuralModule):
+class _HiddenStatesHead(NeuralModule):
+    """A head reading an encoder's hidden states."""
+
+    @property
+    def input_types(self) -> dict[str, NeuralType]:
+        return {"hidden_states": NeuralType(("B", "T", "D"), ChannelType())}
+
+
+class SequenceClassifier(_HiddenStatesHead):
     """Logits per sequence from the state of its first token ([CLS])."""
 
     def __init__(
@@ -59,10 +67,6 @@ class SequenceClassifier(NeuralModule):
         self.mlp = MultiLayerPerceptron(hidden_size, num_classes, num_layers, activation, dropout)
 
     @property
-    def input_types(self) -> dict[str, NeuralType]:
-        return {"hidden_states": NeuralType(("B", "T", "D"), ChannelType())}
-
-    @property
     def output_types(self) -> dict[str, NeuralType]:
         return {"logits": NeuralType(("B", "D"), LogitsType())}
 
@@ -71,7 +75,7 @@ class SequenceClassifier(NeuralModule):
         return self.mlp(hidden_states[:, 0])  # type: ignore[no-any-return]
 
 
-class SequenceTokenClassifier(NeuralModule):
+class SequenceTokenClassifier(_HiddenStatesHead):
     """Joint intent (from [CLS]) and slot (every token) logits."""
 
     def __init__(
@@ -90,10 +94,6 @@ class SequenceTokenClassifier(NeuralModule):
         self.slot_mlp = MultiLayerPerceptron(
             hidden_size, num_slots, num_layers, activation, dropout
         )
-
-    @property
-    def input_types(self) -> dict[str, NeuralType]:
-        return {"hidden_states": NeuralType(("B", "T", "D"), ChannelType())}
 
     @property
     def output_types(self) -> dict[str, NeuralType]:

@@ -19,9 +19,12 @@ from nemo.collections.nlp.modules.common._checkpoints import (
     load_encoder_state,
     read_config_file,
 )
-from nemo.collections.nlp.modules.common.bert import BertConfig, BertEncoder
+from nemo.collections.nlp.modules.common.bert import (
+    BertConfig,
+    BertEncoder,
+    LanguageModelEncoder,
+)
 from nemo.core.classes import NeuralModule, typecheck
-from nemo.core.neural_types import ChannelType, MaskType, NeuralType
 
 __all__ = ["HuggingFaceEncoder", "get_lm_model"]
 
@@ -76,7 +79,7 @@ def get_lm_model(
 
 def check_vocabulary(vocab_file: str | Path, vocab_size: int) -> None:
     """A vocabulary of another size than the embedding table is refused: ids would be wrong."""
-    from nemo.collections.common.tokenizers import read_vocab_file
+    from nemo.core.tokenizers import read_vocab_file
 
     tokens = read_vocab_file(vocab_file)
     if len(tokens) != vocab_size:
@@ -100,7 +103,7 @@ def _local_directory(name: str | Path | None) -> Path | None:
     )
 
 
-class HuggingFaceEncoder(NeuralModule):
+class HuggingFaceEncoder(LanguageModelEncoder):
     """Any local ``transformers.AutoModel`` as an encoder: its last hidden state."""
 
     def __init__(self, directory: str | Path) -> None:
@@ -113,18 +116,6 @@ class HuggingFaceEncoder(NeuralModule):
             ) from exc
         self.model = transformers.AutoModel.from_pretrained(str(directory), local_files_only=True)
         self.hidden_size = int(self.model.config.hidden_size)
-
-    @property
-    def input_types(self) -> dict[str, NeuralType]:
-        return {
-            "input_ids": NeuralType(("B", "T"), ChannelType()),
-            "attention_mask": NeuralType(("B", "T"), MaskType(), optional=True),
-            "token_type_ids": NeuralType(("B", "T"), ChannelType(), optional=True),
-        }
-
-    @property
-    def output_types(self) -> dict[str, NeuralType]:
-        return {"hidden_states": NeuralType(("B", "T", "D"), ChannelType())}
 
     @typecheck()
     def forward(

@@ -11,8 +11,8 @@ __all__ = ["train"]
 
 
 def train(args: argparse.Namespace) -> int:
-    from nemo.collections.common.tokenizers._factory import train_tokenizer
     from nemo.core.plugins import UnknownNameError
+    from nemo.core.tokenizers._factory import train_tokenizer
 
     files = [Path(name) for name in args.files]
     missing = [str(f) for f in files if not f.is_file()]

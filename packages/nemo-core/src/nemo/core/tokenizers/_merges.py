@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from itertools import pairwise
 
-__all__ = ["learn_merges"]
+__all__ = ["learn_merges", "merged_vocabulary"]
 
 _Pair = tuple[str, str]
 
@@ -80,3 +80,33 @@ def _merge_word(word: list[str], pair: _Pair, merged: str) -> list[str]:
             out.append(word[i])
             i += 1
     return out
+
+
+def merged_vocabulary(
+    words: Mapping[tuple[str, ...], int],
+    specials: list[str],
+    alphabet: list[str],
+    vocab_size: int,
+    *,
+    join: Callable[[str, str], str],
+    min_frequency: int,
+    alphabet_name: str,
+) -> tuple[list[str], list[_Pair]]:
+    """Special tokens, then the alphabet, then merged symbols in merge order, up to
+    ``vocab_size``; and the merges. ``alphabet_name`` says what the alphabet is, for the error
+    a too-small ``vocab_size`` gets."""
+    room = vocab_size - len(specials) - len(alphabet)
+    if room < 0:
+        raise ValueError(
+            f"vocab_size {vocab_size} is smaller than the {len(specials)} special tokens and "
+            f"{alphabet_name}: use at least {len(specials) + len(alphabet)}"
+        )
+    merges = learn_merges(words, room, join=join, min_frequency=min_frequency)
+    tokens = [*specials, *alphabet]
+    seen = set(tokens)
+    for pair in merges:
+        token = join(*pair)
+        if token not in seen:
+            seen.add(token)
+            tokens.append(token)
+    return tokens, merges

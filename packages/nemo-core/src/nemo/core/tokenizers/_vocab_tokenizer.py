@@ -6,13 +6,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from nemo.collections.common.tokenizers._special import BERT_SPECIAL_TOKENS
-from nemo.collections.common.tokenizers._vocabulary import (
+from nemo.core.tokenizers._special import BERT_SPECIAL_TOKENS
+from nemo.core.tokenizers._vocabulary import (
     TokenTable,
+    no_text_error,
     read_vocab_file,
     write_vocab_file,
 )
-from nemo.collections.common.tokenizers.tokenizer_spec import TokenizerSpec
+from nemo.core.tokenizers.tokenizer_spec import TokenizerSpec
 
 __all__ = ["VocabularyTokenizer"]
 
@@ -84,6 +85,6 @@ class VocabularyTokenizer(TokenizerSpec):
             key=lambda unit: (-counts[unit], unit),
         )
         if not ranked:
-            raise ValueError("no text to train a tokenizer on: every line given was empty")
+            raise no_text_error()
         tokens = specials + ranked[: vocab_size - len(specials)]
         return {"vocab_file": str(write_vocab_file(tokens, Path(output_dir) / "vocab.txt"))}

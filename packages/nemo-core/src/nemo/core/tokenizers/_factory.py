@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from nemo.collections.common.tokenizers.tokenizer_spec import TokenizerSpec
+from nemo.core.tokenizers.tokenizer_spec import TokenizerSpec
 
 __all__ = ["get_tokenizer", "train_tokenizer"]
 

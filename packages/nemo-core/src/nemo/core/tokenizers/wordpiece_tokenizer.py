@@ -7,11 +7,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from nemo.collections.common.tokenizers._library import LibraryTokenizer, import_tokenizers
-from nemo.collections.common.tokenizers._merges import learn_merges
-from nemo.collections.common.tokenizers._special import BERT_SPECIAL_TOKENS
-from nemo.collections.common.tokenizers._vocabulary import (
+from nemo.core.tokenizers._library import LibraryTokenizer, import_tokenizers
+from nemo.core.tokenizers._merges import merged_vocabulary
+from nemo.core.tokenizers._special import BERT_SPECIAL_TOKENS
+from nemo.core.tokenizers._vocabulary import (
     TokenTable,
+    no_text_error,
     read_vocab_file,
     write_vocab_file,
 )
@@ -73,27 +74,16 @@ class WordPieceTokenizer(LibraryTokenizer):
             normal = normalizer.normalize_str(text)
             counts.update(word for word, _ in splitter.pre_tokenize_str(normal))
         if not counts:
-            raise ValueError("no text to train a tokenizer on: every line given was empty")
+            raise no_text_error()
         words = {
             (word[0], *(_PREFIX + c for c in word[1:])): n for word, n in sorted(counts.items())
         }
         alphabet = sorted({symbol for word in words for symbol in word})
-        specials = list(BERT_SPECIAL_TOKENS.values())
-        room = vocab_size - len(specials) - len(alphabet)
-        if room < 0:
-            raise ValueError(
-                f"vocab_size {vocab_size} is smaller than the {len(specials)} special tokens and "
-                f"the {len(alphabet)} characters of the text: use at least "
-                f"{len(specials) + len(alphabet)}"
-            )
-        tokens = specials + alphabet
-        seen = set(tokens)
-        merges = learn_merges(words, room, join=_join, min_frequency=min_frequency)
-        for pair in merges:
-            token = _join(*pair)
-            if token not in seen:
-                seen.add(token)
-                tokens.append(token)
+        tokens, _ = merged_vocabulary(
+            words, list(BERT_SPECIAL_TOKENS.values()), alphabet, vocab_size,
+            join=_join, min_frequency=min_frequency,
+            alphabet_name=f"the {len(alphabet)} characters of the text",
+        )  # fmt: skip
         return {"vocab_file": str(write_vocab_file(tokens, Path(output_dir) / "vocab.txt"))}
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from nemo.collections.common.tokenizers._vocabulary import TokenTable
-from nemo.collections.common.tokenizers.tokenizer_spec import TokenizerSpec
+from nemo.core.tokenizers._vocabulary import TokenTable
+from nemo.core.tokenizers.tokenizer_spec import TokenizerSpec
 
 __all__ = ["LibraryTokenizer", "import_tokenizers"]
 

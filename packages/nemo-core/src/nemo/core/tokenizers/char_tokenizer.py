@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nemo.collections.common.tokenizers._vocab_tokenizer import VocabularyTokenizer
+from nemo.core.tokenizers._vocab_tokenizer import VocabularyTokenizer
 
 __all__ = ["CharTokenizer"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from nemo.collections.common.tokenizers._special import detect_special_tokens, special_token_map
+from nemo.core.tokenizers._special import detect_special_tokens, special_token_map
 from nemo.utils._atomic import atomic_output
 
-__all__ = ["TokenTable", "read_vocab_file", "write_vocab_file"]
+__all__ = ["TokenTable", "no_text_error", "read_vocab_file", "write_vocab_file"]
 
 
 def read_vocab_file(path: str | Path, *, what: str = "vocab_file") -> list[str]:
@@ -44,6 +44,11 @@ def read_vocab_file(path: str | Path, *, what: str = "vocab_file") -> list[str]:
     if not tokens:
         raise ValueError(f"{what} {str(file)!r} holds no tokens: one token per line expected")
     return tokens
+
+
+def no_text_error() -> ValueError:
+    """What every trainer raises when the texts it was given hold no words."""
+    return ValueError("no text to train a tokenizer on: every line given was empty")
 
 
 def write_vocab_file(tokens: Iterable[str], path: str | Path) -> Path:

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from nemo.collections.common.tokenizers._special import detect_special_tokens, special_token_map
-from nemo.collections.common.tokenizers.tokenizer_spec import TokenizerSpec
+from nemo.core.tokenizers._special import detect_special_tokens, special_token_map
+from nemo.core.tokenizers._vocabulary import no_text_error
+from nemo.core.tokenizers.tokenizer_spec import TokenizerSpec
 
 __all__ = ["SentencePieceTokenizer", "train_sentencepiece_tokenizer"]
 
@@ -168,7 +169,7 @@ def train_sentencepiece_tokenizer(
     sentences = [text.strip().lower() if lower_case else text.strip() for text in texts]
     sentences = [text for text in sentences if text]
     if not sentences:
-        raise ValueError("no text to train a tokenizer on: every sentence given was empty")
+        raise no_text_error()
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     model = io.BytesIO()

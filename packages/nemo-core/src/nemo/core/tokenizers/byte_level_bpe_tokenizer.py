@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from nemo.collections.common.tokenizers._library import LibraryTokenizer, import_tokenizers
-from nemo.collections.common.tokenizers._merges import learn_merges
-from nemo.collections.common.tokenizers._vocabulary import TokenTable
+from nemo.core.tokenizers._library import LibraryTokenizer, import_tokenizers
+from nemo.core.tokenizers._merges import merged_vocabulary
+from nemo.core.tokenizers._vocabulary import TokenTable, no_text_error
 from nemo.utils._atomic import atomic_output
 
 __all__ = ["ByteLevelBPETokenizer"]
@@ -70,23 +70,13 @@ class ByteLevelBPETokenizer(LibraryTokenizer):
             line = text.lower() if lower_case else text
             counts.update(word for word, _ in splitter.pre_tokenize_str(line))
         if not counts:
-            raise ValueError("no text to train a tokenizer on: every line given was empty")
-        specials = list(_DEFAULT_SPECIALS.values())
+            raise no_text_error()
         alphabet = sorted(library.pre_tokenizers.ByteLevel.alphabet())
-        room = vocab_size - len(specials) - len(alphabet)
-        if room < 0:
-            raise ValueError(
-                f"vocab_size {vocab_size} is smaller than the {len(specials)} special tokens and "
-                f"256 byte symbols: use at least {len(specials) + len(alphabet)}"
-            )
-        words = {tuple(word): n for word, n in sorted(counts.items())}
-        merges = learn_merges(words, room, join=str.__add__, min_frequency=min_frequency)
-        tokens = specials + alphabet
-        seen = set(tokens)
-        for first, second in merges:
-            if first + second not in seen:
-                seen.add(first + second)
-                tokens.append(first + second)
+        tokens, merges = merged_vocabulary(
+            {tuple(word): n for word, n in sorted(counts.items())},
+            list(_DEFAULT_SPECIALS.values()), alphabet, vocab_size,
+            join=str.__add__, min_frequency=min_frequency, alphabet_name="256 byte symbols",
+        )  # fmt: skip
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)
         vocab_path, merges_path = out / "vocab.json", out / "merges.txt"
