@@ -9,7 +9,12 @@ Layout (NeMo's intent/slot format, read by ``IntentSlotClassificationModel``)::
     dict.slots.csv     one slot label per line (O first, then B-/I- of each slot)
     {split}.tsv        header ``sentence\\tlabel``, then ``words<TAB>intent id``
     {split}_slots.tsv  the slot ids of each sentence's words, space-separated
-    train_text.txt     the training sentences alone, for tokenizers and pretraining
+
+and NeMo's token classification format (``TokenClassificationModel``), whose training text
+also serves tokenizers and masked-LM pretraining::
+
+    text_{split}.txt   the sentences alone, one per line
+    labels_{split}.txt each word's slot label (names), space-separated
 
 Splits measure what they claim: every intent has phrasing templates that only ``test`` uses
 (word orders and combinations train never saw, made of words it has seen); ``dev`` holds out
@@ -26,7 +31,7 @@ The bundled WordPiece vocabulary (``wordpiece/vocab.txt``) is trained from the t
 just as deterministically::
 
     nemo tokenizer train --type wordpiece --vocab-size 400 -o data/smart_home_nlu/wordpiece \
-        data/smart_home_nlu/train_text.txt
+        data/smart_home_nlu/text_train.txt
 """
 
 from __future__ import annotations
@@ -327,9 +332,10 @@ def write(out: Path, splits: dict[str, list[tuple[str, Tagged]]]) -> None:
         (out / f"{split}.tsv").write_text("".join(sentences))
         (out / f"{split}_slots.tsv").write_text("".join(slots))
         summary[split] = len(rows)
-        if split == "train":
-            text = "".join(" ".join(w for w, _ in tagged) + "\n" for _, tagged in rows)
-            (out / "train_text.txt").write_text(text)
+        text = "".join(" ".join(w for w, _ in tagged) + "\n" for _, tagged in rows)
+        labels = "".join(" ".join(lab for _, lab in tagged) + "\n" for _, tagged in rows)
+        (out / f"text_{split}.txt").write_text(text)
+        (out / f"labels_{split}.txt").write_text(labels)
     (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
 
 

@@ -59,7 +59,7 @@ def pretrain(out: Path, epochs: int) -> tuple[Path, float]:
         "only_mlm_loss": True, "max_seq_length": 48, "mask_prob": 0.15,
         "tokenizer": {"tokenizer_name": "wordpiece", "vocab_file": str(VOCAB)},
         "language_model": {"pretrained_model_name": None, "config": ENCODER},
-        "train_ds": {"data_file": str(DATA / "train_text.txt"), "batch_size": 64},
+        "train_ds": {"data_file": str(DATA / "text_train.txt"), "batch_size": 64},
         "optim": {"name": "adamw", "lr": 1e-3, "weight_decay": 0.01,
                   "sched": {"name": "CosineAnnealing", "warmup_ratio": 0.05, "min_lr": 1e-5}},
     })  # fmt: skip

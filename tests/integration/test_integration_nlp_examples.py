@@ -31,3 +31,42 @@ def test_intent_slot_training_archives_tests_and_parses(tmp_path: Path) -> None:
     runs = list((tmp_path / "nlu").glob("*/"))
     assert len(runs) == 1 and list(runs[0].glob("events.out.tfevents.*"))
     assert "intent_f1" in done.stdout + done.stderr  # the test metrics table
+
+
+def _run(script: Path, *overrides: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, str(script), "trainer.enable_progress_bar=false", *overrides],
+        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def test_text_classification_trains_tests_and_classifies(tmp_path: Path) -> None:
+    script = REPO / "examples" / "nlp" / "text_classification" / "text_classification_with_bert.py"
+    done = _run(
+        script, f"exp_manager.exp_dir={tmp_path}", "exp_manager.name=text",
+        "trainer.max_epochs=2", "model.train_ds.num_samples=2000",
+        f"model.nemo_path={tmp_path / 'text.nemo'}",
+    )  # fmt: skip
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    assert [line["label"] for line in lines] == ["device_off", "play", "find"]
+    assert (tmp_path / "text.nemo").is_file()
+    assert "test_f1" in done.stdout + done.stderr
+
+
+def test_token_classification_trains_then_fine_tunes_its_archive(tmp_path: Path) -> None:
+    script = REPO / "examples" / "nlp" / "token_classification" / "token_classification_train.py"
+    archive = tmp_path / "token.nemo"
+    first = _run(
+        script, f"exp_manager.exp_dir={tmp_path}", "exp_manager.name=token",
+        "trainer.max_epochs=2", "model.train_ds.num_samples=2000", f"model.nemo_path={archive}",
+    )  # fmt: skip
+    assert "lamp[B-item] in the kitchen[B-room]" in first.stdout  # two epochs: "red" may miss
+    assert "entity_f1" in first.stdout + first.stderr
+    again = _run(
+        script, f"exp_manager.exp_dir={tmp_path}", "exp_manager.name=tuned",
+        "trainer.max_epochs=1", "model.train_ds.num_samples=500", f"pretrained_model={archive}",
+        "~model.test_ds",
+    )  # fmt: skip
+    assert "lamp[B-item]" in again.stdout

@@ -19,7 +19,7 @@ from nemo.core.tokenizers import get_tokenizer
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "smart_home_nlu"
 VOCAB = CORPUS / "wordpiece" / "vocab.txt"
-TEXT = CORPUS / "train_text.txt"
+TEXT = CORPUS / "text_train.txt"
 
 
 def _config(**overrides: object) -> OmegaConf:

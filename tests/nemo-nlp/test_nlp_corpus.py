@@ -85,7 +85,7 @@ def test_the_spoken_vocabulary_is_covered():
 def test_the_bundled_vocabulary_is_what_nemo_tokenizer_train_writes(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "nemo.core.cli", "tokenizer", "train", "--type", "wordpiece",
-         "--vocab-size", "400", "-o", str(tmp_path), str(CORPUS / "train_text.txt")],
+         "--vocab-size", "400", "-o", str(tmp_path), str(CORPUS / "text_train.txt")],
         check=True, capture_output=True,
     )  # fmt: skip
     bundled = CORPUS / "wordpiece" / "vocab.txt"

@@ -16,6 +16,8 @@ _INTENT_SLOT = (
 
 
 _BERT_LM = "nemo.collections.nlp.models.language_modeling.bert_lm_model:BERTLMModel"
+_TEXT = "nemo.collections.nlp.models.text_classification.text_classification_model"
+_TOKEN = "nemo.collections.nlp.models.token_classification.token_classification_model"
 
 
 @hookimpl
@@ -26,6 +28,14 @@ def nemo_register(registrar: Registrar) -> None:
     registrar.model(
         "IntentSlotClassificationModel", _INTENT_SLOT, description="joint intent and slot filling"
     )
+    registrar.model(
+        "TextClassificationModel", f"{_TEXT}:TextClassificationModel",
+        description="a class per sentence",
+    )  # fmt: skip
+    registrar.model(
+        "TokenClassificationModel", f"{_TOKEN}:TokenClassificationModel",
+        description="a label per word (named entities, IOB slots)",
+    )  # fmt: skip
     registrar.pretrained_entries(PRETRAINED)
 
 

@@ -6,6 +6,8 @@ from nemo.core import lazy_exports
 
 _EXPORTS = {
     "ClassificationReport": ".classification_report",
+    "confusion_image": ".classification_report",
+    "SpanF1": ".span_metrics",
     "iob_spans": ".span_metrics",
     "span_f1": ".span_metrics",
 }

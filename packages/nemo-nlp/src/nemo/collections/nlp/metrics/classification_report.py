@@ -1,7 +1,8 @@
 """Per-class precision, recall and F1 with micro and macro averages, summed across processes.
 
-A ``torchmetrics.Metric``: true/false positive and false negative counts are its states, so
-under DDP the report covers every process's batches.
+A ``torchmetrics.Metric`` whose one state is the confusion matrix (summed across processes, so
+under DDP the report covers every process's batches); true/false positives and false negatives
+are read off it, and ``confusion_image`` draws it for TensorBoard.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 import torch
 from torchmetrics import Metric
 
-__all__ = ["ClassificationReport", "ReportResult"]
+__all__ = ["ClassificationReport", "ReportResult", "confusion_image"]
 
 ReportResult = tuple[torch.Tensor, torch.Tensor, torch.Tensor, str]
 
@@ -21,9 +22,7 @@ class ClassificationReport(Metric):
     for ``mode`` (``macro``, ``micro`` or ``weighted``)."""
 
     full_state_update = False
-    tp: torch.Tensor
-    fp: torch.Tensor
-    fn: torch.Tensor
+    confusion: torch.Tensor  # [gold, predicted] counts
 
     def __init__(
         self, num_classes: int, label_ids: Mapping[str, int] | None = None, mode: str = "macro"
@@ -34,22 +33,40 @@ class ClassificationReport(Metric):
         self.num_classes = num_classes
         self.mode = mode
         self.names = {i: name for name, i in (label_ids or {}).items()}
-        for state in ("tp", "fp", "fn"):
-            self.add_state(state, default=torch.zeros(num_classes), dist_reduce_fx="sum")
+        self.add_state(
+            "confusion",
+            default=torch.zeros(num_classes, num_classes, dtype=torch.long),
+            dist_reduce_fx="sum",
+        )
 
     def update(self, predictions: torch.Tensor, labels: torch.Tensor) -> None:
         predictions, labels = predictions.flatten().long(), labels.flatten().long()
-        classes = torch.arange(self.num_classes, device=labels.device)[:, None]
-        hit = predictions == labels
-        self.tp += ((labels == classes) & hit).sum(1)
-        self.fp += ((predictions == classes) & ~hit).sum(1)
-        self.fn += ((labels == classes) & ~hit).sum(1)
+        count = self.num_classes
+        if labels.numel() and (min(labels.min(), predictions.min()) < 0 or max(
+            labels.max(), predictions.max()) >= count
+        ):  # fmt: skip
+            raise ValueError(f"labels and predictions must be class ids 0…{count - 1}")
+        cells = torch.bincount(labels * count + predictions, minlength=count * count)
+        self.confusion += cells.view(count, count)
+
+    @property
+    def tp(self) -> torch.Tensor:
+        return self.confusion.diagonal().float()
+
+    @property
+    def fp(self) -> torch.Tensor:
+        return self.confusion.sum(0).float() - self.tp
+
+    @property
+    def fn(self) -> torch.Tensor:
+        return self.confusion.sum(1).float() - self.tp
 
     def compute(self) -> ReportResult:
-        precision = _ratio(self.tp, self.tp + self.fp)
-        recall = _ratio(self.tp, self.tp + self.fn)
+        tp, fp, fn = self.tp, self.fp, self.fn
+        precision = _ratio(tp, tp + fp)
+        recall = _ratio(tp, tp + fn)
         f1 = _f1(precision, recall)
-        support = self.tp + self.fn
+        support = tp + fn
         present = support > 0
         lines = [f"{'label':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
         for i in range(self.num_classes):
@@ -57,7 +74,7 @@ class ClassificationReport(Metric):
             lines.append(
                 f"{name:<20}{precision[i]:>10.2f}{recall[i]:>10.2f}{f1[i]:>10.2f}{int(support[i]):>10d}"
             )
-        tp, fp, fn = self.tp.sum(), self.fp.sum(), self.fn.sum()
+        tp, fp, fn = tp.sum(), fp.sum(), fn.sum()
         micro_p, micro_r = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
         micro = (micro_p, micro_r, _f1(micro_p, micro_r))
         macro = tuple(
@@ -82,3 +99,19 @@ def _ratio(top: torch.Tensor, bottom: torch.Tensor) -> torch.Tensor:
 def _f1(precision: torch.Tensor, recall: torch.Tensor) -> torch.Tensor:
     total = precision + recall
     return torch.where(total > 0, 2 * precision * recall / total.clamp(min=1e-12), total * 0)
+
+
+def confusion_image(confusion: torch.Tensor, cell: int = 12) -> torch.Tensor:
+    """The matrix as a ``[3, H, W]`` uint8 heat map (rows: gold, columns: predicted, each row
+    scaled by its count, so a perfect model draws a bright diagonal), for ``add_image``; the
+    classes' order is the label ids'."""
+    counts = confusion.detach().float().cpu()
+    share = counts / counts.sum(1, keepdim=True).clamp(min=1)
+    heat = share.repeat_interleave(cell, 0).repeat_interleave(cell, 1)
+    grid = torch.zeros_like(heat, dtype=torch.bool)
+    grid[::cell, :] = True
+    grid[:, ::cell] = True
+    # white → dark blue as the share grows; grid lines in light grey
+    rgb = torch.stack([1 - heat, 1 - 0.7 * heat, 1 - 0.3 * heat])
+    rgb[:, grid] = 0.85
+    return (rgb * 255).round().to(torch.uint8)

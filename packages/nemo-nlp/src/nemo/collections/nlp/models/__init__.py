@@ -9,6 +9,8 @@ TYPE_CHECKING = False
 _EXPORTS = {
     "BERTLMModel": ".language_modeling.bert_lm_model",
     "IntentSlotClassificationModel": ".intent_slot_classification.intent_slot_classification_model",
+    "TextClassificationModel": ".text_classification.text_classification_model",
+    "TokenClassificationModel": ".token_classification.token_classification_model",
 }
 
 __all__ = list(_EXPORTS)
@@ -21,4 +23,10 @@ if TYPE_CHECKING:
     )
     from nemo.collections.nlp.models.language_modeling.bert_lm_model import (
         BERTLMModel as BERTLMModel,
+    )
+    from nemo.collections.nlp.models.text_classification.text_classification_model import (
+        TextClassificationModel as TextClassificationModel,
+    )
+    from nemo.collections.nlp.models.token_classification.token_classification_model import (
+        TokenClassificationModel as TokenClassificationModel,
     )

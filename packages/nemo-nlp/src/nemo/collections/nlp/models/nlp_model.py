@@ -3,22 +3,31 @@
 The ``tokenizer`` section (its files registered as artifacts, a local BERT directory meaning
 its WordPiece ``vocab.txt``), the ``language_model`` section (a fresh or pretrained encoder,
 built from ``language_model.config`` alone when restored, whose vocabulary must match the
-tokenizer's) and the data loaders' common keys.
+tokenizer's), the data loaders' common keys, and how a classification report reaches the logs
+(scalars, the text report, a confusion-matrix image in TensorBoard).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
 from omegaconf import open_dict
 
+from nemo.collections.nlp.data._words import WordEncoder, WordQueriesDataset
+from nemo.collections.nlp.metrics.classification_report import (
+    ClassificationReport,
+    confusion_image,
+)
 from nemo.collections.nlp.modules.common.bert import BertEncoder
 from nemo.collections.nlp.modules.common.lm_utils import get_lm_model
 from nemo.core.classes import ModelPT
 from nemo.core.tokenizers import TokenizerSpec, get_tokenizer
+from nemo.utils import logging
 from nemo.utils.model_utils import plain_dict
 
 __all__ = ["NLPModel"]
@@ -31,6 +40,33 @@ class NLPModel(ModelPT):
 
     tokenizer: TokenizerSpec
     bert_model: BertEncoder
+
+    def _setup_labels(self) -> None:
+        """Read or check the model's label names in ``self._cfg`` (open for writing) before the
+        tokenizer is built; models with labels override it."""
+
+    def _ensure_tokenizer(self) -> None:
+        """Labels and tokenizer on first need: ``ModelPT.__init__`` sets up the data sets,
+        which need the tokenizer, before a subclass's ``__init__`` goes on."""
+        if "tokenizer" not in self.__dict__:
+            with open_dict(self._cfg):
+                self._setup_labels()
+            self.setup_tokenizer(self._cfg.get("tokenizer"))
+
+    @property
+    def max_seq_length(self) -> int:
+        """``dataset.max_seq_length`` (text and token classification) or
+        ``language_model.max_seq_length`` (intent/slot), in tokens with [CLS] and [SEP]."""
+        for section in ("dataset", "language_model"):
+            value = (self._cfg.get(section) or {}).get("max_seq_length")
+            if value is not None:
+                return int(value)
+        return 128
+
+    def word_encoder(self, max_seq_length: int | None = None) -> WordEncoder:
+        """The encoder of words into this model's inputs (``dataset.do_lower_case`` applied)."""
+        lower = bool((self._cfg.get("dataset") or {}).get("do_lower_case", False))
+        return WordEncoder(self.tokenizer, max_seq_length or self.max_seq_length, lower_case=lower)
 
     def setup_tokenizer(self, section: Any) -> None:
         """Build ``self.tokenizer`` from the ``tokenizer`` config section (NeMo's keys)."""
@@ -86,6 +122,32 @@ class NLPModel(ModelPT):
         self.cfg = self._cfg
         self.bert_model = encoder
 
+    @contextlib.contextmanager
+    def evaluating(self) -> Iterator[torch.device]:
+        """Eval mode without gradients for inference, the former mode restored after; yields
+        the device the model is on."""
+        was_training = self.training
+        self.eval()
+        try:
+            with torch.no_grad():
+                yield next(self.parameters()).device
+        finally:
+            self.train(was_training)
+
+    def query_batches(
+        self, queries: Sequence[str], batch_size: int, max_seq_length: int | None = None
+    ) -> Iterator[tuple[Any, torch.Tensor]]:
+        """``forward``'s output for each batch of space-separated queries, in order, with the
+        batch's ``subtokens_mask`` (1 on each word's first sub-token)."""
+        dataset = WordQueriesDataset(list(queries), self.word_encoder(max_seq_length))
+        loader = torch.utils.data.DataLoader(
+            dataset, batch_size=batch_size, shuffle=False, collate_fn=dataset.collate_fn
+        )
+        with self.evaluating() as device:
+            for input_ids, token_types, attention, subtokens in loader:
+                outputs = self(input_ids.to(device), attention.to(device), token_types.to(device))
+                yield outputs, subtokens.to(device)
+
     @staticmethod
     def data_loader(
         dataset: Any, config: dict[str, Any], *, training: bool
@@ -100,3 +162,34 @@ class NLPModel(ModelPT):
             pin_memory=bool(config.get("pin_memory", False)),
             collate_fn=dataset.collate_fn,
         )
+
+    def report_metrics(
+        self, report: ClassificationReport, name: str, keys: str | None = None
+    ) -> dict[str, torch.Tensor]:
+        """``{keys}precision/recall/f1`` of ``report`` (``keys`` defaults to ``{name}_``); its
+        text goes to the log and its confusion matrix to every TensorBoard logger as the image
+        ``{name}_confusion_matrix``. The report is reset for the next epoch."""
+        precision, recall, f1, text = report.compute()
+        logging.info("%s report:\n%s", name, text)
+        self._log_confusion_matrix(f"{name}_confusion_matrix", report)
+        report.reset()
+        keys = f"{name}_" if keys is None else keys
+        return {f"{keys}precision": precision, f"{keys}recall": recall, f"{keys}f1": f1}
+
+    def _log_confusion_matrix(self, tag: str, report: ClassificationReport) -> None:
+        if self._trainer is None or self.trainer.sanity_checking:
+            return
+        # every logger whose writer draws images: TensorBoard's SummaryWriter and its likes
+        experiments: list[Any] = [getattr(logger, "experiment", None) for logger in self.loggers]
+        writers = [w for w in experiments if callable(getattr(w, "add_image", None))]
+        if not writers:
+            return
+        image = confusion_image(report.confusion)
+        order = ", ".join(report.names.get(i, str(i)) for i in range(report.num_classes))
+        for writer in writers:
+            writer.add_image(tag, image, global_step=self.global_step, dataformats="CHW")
+            writer.add_text(
+                f"{tag}_classes",
+                f"rows gold, columns predicted: {order}",
+                global_step=self.global_step,
+            )

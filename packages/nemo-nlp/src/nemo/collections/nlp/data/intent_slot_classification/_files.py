@@ -1,14 +1,17 @@
 """NeMo's intent/slot files, read with errors that name the file, the line and the fix.
 
 ``dict.intents.csv``/``dict.slots.csv``: one label per line, the line number is its id.
-``{prefix}.tsv``: a header, then ``words<TAB>intent id``. ``{prefix}_slots.tsv``: the slot ids
-of each sentence's words, space-separated, one line per sentence of the ``.tsv``.
+``{prefix}.tsv``: a header, then ``words<TAB>intent id`` (``data._sentences``).
+``{prefix}_slots.tsv``: the slot ids of each sentence's words, space-separated, one line per
+sentence of the ``.tsv``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+from nemo.collections.nlp.data._sentences import read_labelled_sentences
 
 __all__ = ["Queries", "read_labels", "read_queries"]
 
@@ -49,36 +52,13 @@ def read_queries(data_dir: Path, prefix: str, num_intents: int, num_slots: int |
             f"{str(tsv)!r} does not exist: the data set prefix {prefix!r} needs {prefix}.tsv "
             f"(and {prefix}_slots.tsv) in {str(data_dir)!r}"
         )
-    lines = tsv.read_text(encoding="utf-8").splitlines()
-    words: list[list[str]] = []
-    intents: list[int] = []
-    numbers: list[int] = []
-    for number, line in enumerate(lines[1:], start=2):  # line 1 is the header
-        if not line.strip():
-            continue
-        text, tab, label = line.rpartition("\t")
-        if not tab or not label.strip().lstrip("-").isdigit():
-            raise ValueError(
-                f"{str(tsv)!r}, line {number}: expected 'sentence<TAB>intent id', got "
-                f"{line[:60]!r}; every line after the header needs its intent's number"
-            )
-        intent = int(label)
-        if not 0 <= intent < num_intents:
-            raise ValueError(
-                f"{str(tsv)!r}, line {number}: intent {intent} is not in dict.intents.csv "
-                f"(ids 0…{num_intents - 1}); add the intent there or fix the line"
-            )
-        if not text.split():
-            raise ValueError(f"{str(tsv)!r}, line {number}: the sentence is empty")
-        words.append(text.split())
-        intents.append(intent)
-        numbers.append(number)
-    if not words:
-        raise ValueError(f"{str(tsv)!r} holds no sentences after its header")
+    read = read_labelled_sentences(tsv, num_intents, label="intent", labels_from="dict.intents.csv")
     slots: list[list[int]] = []
     if num_slots is not None:
-        slots = _read_slots(data_dir / f"{prefix}_slots.tsv", tsv, words, numbers, num_slots)
-    return Queries(words, intents, slots)
+        slots = _read_slots(
+            data_dir / f"{prefix}_slots.tsv", tsv, read.words, read.lines, num_slots
+        )
+    return Queries(read.words, read.labels, slots)
 
 
 def _read_slots(

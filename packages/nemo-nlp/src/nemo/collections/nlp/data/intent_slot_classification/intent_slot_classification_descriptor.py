@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from nemo.collections.nlp.data._sentences import class_weights
 from nemo.collections.nlp.data.intent_slot_classification._files import (
     read_labels,
     read_queries,
@@ -50,11 +50,5 @@ class IntentSlotDataDesc:
             )
         splits = [read_queries(self.data_dir, m, self.num_intents, self.num_slots) for m in modes]
         first = splits[0]
-        self.intent_weights = _weights(first.intents, self.num_intents)
-        self.slot_weights = _weights([s for row in first.slots for s in row], self.num_slots)
-
-
-def _weights(labels: Sequence[int], classes: int) -> list[float]:
-    counts = Counter(labels)
-    total = sum(counts.values())
-    return [total / (classes * counts[c]) if counts[c] else 1.0 for c in range(classes)]
+        self.intent_weights = class_weights(first.intents, self.num_intents)
+        self.slot_weights = class_weights([s for row in first.slots for s in row], self.num_slots)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from omegaconf import OmegaConf, open_dict
+from omegaconf import OmegaConf
 
 from nemo.collections.nlp.data.intent_slot_classification import (
     intent_slot_classification_dataset as _dataset,
@@ -28,7 +28,6 @@ from nemo.collections.nlp.data.intent_slot_classification._files import read_que
 from nemo.collections.nlp.metrics.classification_report import ClassificationReport
 from nemo.collections.nlp.models.nlp_model import NLPModel
 from nemo.collections.nlp.modules.common.classifiers import SequenceTokenClassifier
-from nemo.utils import logging
 from nemo.utils.model_utils import plain_dict
 
 __all__ = ["IntentSlotClassificationModel"]
@@ -44,8 +43,8 @@ class IntentSlotClassificationModel(NLPModel):
     # -- building ------------------------------------------------------------------------------
 
     def _ensure_modules(self) -> None:
-        """Build labels, tokenizer, encoder and head on first need: ``ModelPT.__init__`` sets up
-        the data sets, which need the tokenizer, before this class's ``__init__`` goes on."""
+        """Labels, tokenizer, encoder and head (the first two perhaps built by the data
+        setup that ``ModelPT.__init__`` runs first)."""
         self._ensure_tokenizer()
         if "classifier" in self._modules:
             return
@@ -112,13 +111,6 @@ class IntentSlotClassificationModel(NLPModel):
 
     # -- data ----------------------------------------------------------------------------------
 
-    @property
-    def max_seq_length(self) -> int:
-        return int(self._cfg.language_model.get("max_seq_length", 50))
-
-    def _word_encoder(self) -> _dataset.WordEncoder:
-        return _dataset.WordEncoder(self.tokenizer, self.max_seq_length)
-
     def _loader(self, section: Any, *, training: bool) -> torch.utils.data.DataLoader[Any]:
         self._ensure_tokenizer()
         config = plain_dict(section, what="data set config")
@@ -134,18 +126,12 @@ class IntentSlotClassificationModel(NLPModel):
                 queries.words[:count], queries.intents[:count], queries.slots[:count],
             )  # fmt: skip
         dataset = _dataset.IntentSlotClassificationDataset(
-            queries.words, queries.intents, queries.slots, self._word_encoder(), self.pad_label,
+            queries.words, queries.intents, queries.slots, self.word_encoder(), self.pad_label,
             ignore_extra_tokens=bool(self._cfg.get("ignore_extra_tokens", False)),
             ignore_start_end=bool(self._cfg.get("ignore_start_end", True)),
             word_dropout=float(config.get("word_dropout", 0.0)) if training else 0.0,
         )  # fmt: skip
         return self.data_loader(dataset, config, training=training)
-
-    def _ensure_tokenizer(self) -> None:
-        if "tokenizer" not in self.__dict__:
-            with open_dict(self._cfg):
-                self._setup_labels()
-            self.setup_tokenizer(self._cfg.get("tokenizer"))
 
     def setup_training_data(self, train_data_config: Any) -> None:
         self._train_dl = self._loader(train_data_config, training=True)
@@ -212,44 +198,24 @@ class IntentSlotClassificationModel(NLPModel):
     def _report(self, outputs: list[Any], prefix: str) -> dict[str, Any]:
         loss = torch.stack([o[f"{prefix}_loss"] for o in outputs]).mean()
         metrics = {f"{prefix}_loss": loss}
-        for name, report in (
-            ("intent", self.intent_classification_report),
-            ("slot", self.slot_classification_report),
-        ):
-            precision, recall, f1, text = report.compute()
-            logging.info("%s classification report:\n%s", name, text)
-            metrics |= {f"{name}_precision": precision, f"{name}_recall": recall, f"{name}_f1": f1}
-            report.reset()
+        metrics |= self.report_metrics(self.intent_classification_report, "intent")
+        metrics |= self.report_metrics(self.slot_classification_report, "slot")
         return {f"{prefix}_loss": loss, "log": metrics}
 
     # -- inference -----------------------------------------------------------------------------
 
-    @torch.no_grad()
     def predict_from_examples(
         self, queries: Sequence[str], test_ds: Any = None, batch_size: int = 32
     ) -> tuple[list[str], list[str]]:
         """NeMo's inference: each query's intent name and its words' slot labels (one string
         of space-separated labels per query)."""
-        dataset = _dataset.IntentSlotInferenceDataset(list(queries), self._word_encoder())
-        loader = torch.utils.data.DataLoader(
-            dataset, batch_size=batch_size, shuffle=False, collate_fn=dataset.collate_fn
-        )
-        was_training = self.training
-        self.eval()
-        device = next(self.parameters()).device
         intents: list[str] = []
         slots: list[str] = []
-        try:
-            for input_ids, token_types, attention, subtokens in loader:
-                intent_logits, slot_logits = self(
-                    input_ids.to(device), attention.to(device), token_types.to(device)
-                )
-                for row, intent in enumerate(intent_logits.argmax(-1).tolist()):
-                    intents.append(self.intent_labels[intent])
-                    chosen = slot_logits[row].argmax(-1)[subtokens[row].to(device) > 0].tolist()
-                    slots.append(" ".join(self.slot_labels[i] for i in chosen))
-        finally:
-            self.train(was_training)
+        for (intent_logits, slot_logits), subtokens in self.query_batches(queries, batch_size):
+            for row, intent in enumerate(intent_logits.argmax(-1).tolist()):
+                intents.append(self.intent_labels[intent])
+                chosen = slot_logits[row].argmax(-1)[subtokens[row] > 0].tolist()
+                slots.append(" ".join(self.slot_labels[i] for i in chosen))
         return intents, slots
 
     def parse(self, queries: Sequence[str], batch_size: int = 32) -> list[dict[str, Any]]:

@@ -7,6 +7,9 @@ from nemo.core import lazy_exports
 _EXPORTS = {
     "BertEncoder": ".bert",
     "get_lm_model": ".lm_utils",
+    "SequenceClassifier": ".classifiers",
+    "SequenceTokenClassifier": ".classifiers",
+    "TokenClassifier": ".classifiers",
 }
 
 __all__ = list(_EXPORTS)

@@ -9,7 +9,12 @@ from torch import nn
 from nemo.core.classes import NeuralModule, typecheck
 from nemo.core.neural_types import ChannelType, LogitsType, NeuralType
 
-__all__ = ["MultiLayerPerceptron", "SequenceClassifier", "SequenceTokenClassifier"]
+__all__ = [
+    "MultiLayerPerceptron",
+    "SequenceClassifier",
+    "SequenceTokenClassifier",
+    "TokenClassifier",
+]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "gelu": nn.GELU, "tanh": nn.Tanh}
 
@@ -24,6 +29,7 @@ class MultiLayerPerceptron(nn.Module):
         num_layers: int = 2,
         activation: str = "relu",
         dropout: float = 0.0,
+        use_transformer_init: bool = False,
     ) -> None:
         super().__init__()
         if activation not in _ACTIVATIONS:
@@ -39,6 +45,11 @@ class MultiLayerPerceptron(nn.Module):
             ]
         layers.append(nn.Linear(hidden_size, num_classes))
         self.layers = nn.Sequential(*layers)
+        if use_transformer_init:  # BERT's initialisation: N(0, 0.02) weights, zero biases
+            for layer in self.layers:
+                if isinstance(layer, nn.Linear):
+                    nn.init.normal_(layer.weight, std=0.02)
+                    nn.init.zeros_(layer.bias)
 
     def forward(self, hidden: torch.Tensor) -> torch.Tensor:
         return self.layers(hidden)  # type: ignore[no-any-return]
@@ -73,6 +84,32 @@ class SequenceClassifier(_HiddenStatesHead):
     @typecheck()
     def forward(self, hidden_states: torch.Tensor) -> torch.Tensor:
         return self.mlp(hidden_states[:, 0])  # type: ignore[no-any-return]
+
+
+class TokenClassifier(_HiddenStatesHead):
+    """Logits per token (NeMo's head of token classification)."""
+
+    def __init__(
+        self,
+        hidden_size: int,
+        num_classes: int,
+        num_layers: int = 2,
+        activation: str = "relu",
+        dropout: float = 0.0,
+        use_transformer_init: bool = True,
+    ) -> None:
+        super().__init__()
+        self.mlp = MultiLayerPerceptron(
+            hidden_size, num_classes, num_layers, activation, dropout, use_transformer_init
+        )
+
+    @property
+    def output_types(self) -> dict[str, NeuralType]:
+        return {"logits": NeuralType(("B", "T", "D"), LogitsType())}
+
+    @typecheck()
+    def forward(self, hidden_states: torch.Tensor) -> torch.Tensor:
+        return self.mlp(hidden_states)  # type: ignore[no-any-return]
 
 
 class SequenceTokenClassifier(_HiddenStatesHead):

@@ -1,0 +1,11 @@
+"""NeMo's token classification model."""
+
+from __future__ import annotations
+
+from nemo.core import lazy_exports
+
+_EXPORTS = {"TokenClassificationModel": ".token_classification_model"}
+
+__all__ = list(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
