@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from _training import train_and_test
-
 from nemo.collections.asr.models import EncDecCTCModelBPE
 from nemo.core.config import hydra_runner
+from nemo.utils.training import train_and_test
 
 
 @hydra_runner(config_path="conf", config_name="quartznet_small_bpe")

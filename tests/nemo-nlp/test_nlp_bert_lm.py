@@ -52,10 +52,10 @@ def test_pretraining_lowers_the_masked_lm_loss_and_hands_over_its_encoder(tmp_pa
     model = BERTLMModel(_config(), trainer=trainer)
     batch = next(iter(model._validation_dl))
     with torch.no_grad():
-        before = model._loss(batch).item()
+        before = model.compute_loss(batch)[0].item()
     trainer.fit(model)
     with torch.no_grad():
-        after = model._loss(batch).item()
+        after = model.compute_loss(batch)[0].item()
     assert before > 5.0 and after < 0.8 * before  # ln(289) ≈ 5.7 at random
     assert {"train_loss", "val_loss", "val_perplexity"} <= set(trainer.callback_metrics)
 
@@ -75,7 +75,7 @@ def test_pretraining_lowers_the_masked_lm_loss_and_hands_over_its_encoder(tmp_pa
     model.save_to(archive)
     restored = BERTLMModel.restore_from(archive)
     with torch.no_grad():
-        torch.testing.assert_close(restored.eval()._loss(batch), model.eval()._loss(batch))
+        torch.testing.assert_close(restored.eval().compute_loss(batch)[0], model.eval().compute_loss(batch)[0])
 
 
 def test_masking_follows_berts_rule():

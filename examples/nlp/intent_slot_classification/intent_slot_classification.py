@@ -14,36 +14,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytorch_lightning as pl
-from omegaconf import OmegaConf
-
 from nemo.collections.nlp.models import IntentSlotClassificationModel
 from nemo.core.config import hydra_runner
-from nemo.utils import logging
-from nemo.utils.exp_manager import exp_manager
+from nemo.utils.training import train_and_test
 
 
 @hydra_runner(config_path="conf", config_name="intent_slot_classification_config")
 def main(cfg: Any) -> None:
-    logging.info("config:\n%s", OmegaConf.to_yaml(cfg))
-    if cfg.get("seed") is not None:
-        pl.seed_everything(int(cfg.seed), workers=True)
-    trainer = pl.Trainer(**cfg.trainer)
-    exp_manager(trainer, cfg.get("exp_manager"))
-    model = IntentSlotClassificationModel(cfg.model, trainer=trainer)
-    trainer.fit(model)
-    if cfg.model.get("nemo_path"):
-        model.save_to(cfg.model.nemo_path)
-    if cfg.model.get("test_ds") is not None:
-        tester = pl.Trainer(
-            accelerator=cfg.trainer.get("accelerator", "auto"), devices=1,
-            logger=False, enable_checkpointing=False,
-        )  # fmt: skip
-        model.setup_test_data(cfg.model.test_ds)
-        tester.test(model)
-        queries = ["please turn on the red lamp in the living room", "where is my black camera"]
-        for query, parsed in zip(queries, model.parse(queries), strict=True):
-            print(json.dumps({"query": query, **parsed}))
+    model = train_and_test(IntentSlotClassificationModel, cfg)
+    queries = ["please turn on the red lamp in the living room", "where is my black camera"]
+    for query, parsed in zip(queries, model.parse(queries), strict=True):
+        print(json.dumps({"query": query, **parsed}))
 
 
 if __name__ == "__main__":

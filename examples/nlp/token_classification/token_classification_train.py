@@ -13,23 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytorch_lightning as pl
-from omegaconf import OmegaConf
-
 from nemo.collections.nlp.models import TokenClassificationModel
 from nemo.core.config import hydra_runner
-from nemo.utils import logging
-from nemo.utils.exp_manager import exp_manager
+from nemo.utils.training import train_and_test
 
 
-@hydra_runner(config_path="conf", config_name="token_classification_config")
-def main(cfg: Any) -> None:
-    logging.info("config:\n%s", OmegaConf.to_yaml(cfg))
-    if cfg.get("seed") is not None:
-        pl.seed_everything(int(cfg.seed), workers=True)
-    trainer = pl.Trainer(**cfg.trainer)
-    exp_manager(trainer, cfg.get("exp_manager"))
-    if cfg.get("pretrained_model"):
+def _fine_tune(cfg: Any) -> Any:
+    """A trained model (``.nemo`` path or registered name) set up on this config's data."""
+
+    def build(trainer: Any) -> TokenClassificationModel:
         name = str(cfg.pretrained_model)
         if name.endswith(".nemo"):
             model = TokenClassificationModel.restore_from(name, trainer=trainer)
@@ -39,18 +31,15 @@ def main(cfg: Any) -> None:
         model.setup_training_data(cfg.model.train_ds)  # the trained model's labels, checked
         model.setup_validation_data(cfg.model.validation_ds)
         model.setup_optimization(cfg.model.optim)
-    else:
-        model = TokenClassificationModel(cfg.model, trainer=trainer)
-    trainer.fit(model)
-    if cfg.model.get("nemo_path"):
-        model.save_to(cfg.model.nemo_path)
-    if cfg.model.get("test_ds") is not None:
-        tester = pl.Trainer(
-            accelerator=cfg.trainer.get("accelerator", "auto"), devices=1,
-            logger=False, enable_checkpointing=False,
-        )  # fmt: skip
-        model.setup_test_data(cfg.model.test_ds)
-        tester.test(model)
+        return model
+
+    return build
+
+
+@hydra_runner(config_path="conf", config_name="token_classification_config")
+def main(cfg: Any) -> None:
+    build = _fine_tune(cfg) if cfg.get("pretrained_model") else None
+    model = train_and_test(TokenClassificationModel, cfg, build=build)
     for tagged in model.add_predictions(["turn on the red lamp in the kitchen", "find my keys"]):
         print(tagged)
 

@@ -3,8 +3,10 @@
 The ``tokenizer`` section (its files registered as artifacts, a local BERT directory meaning
 its WordPiece ``vocab.txt``), the ``language_model`` section (a fresh or pretrained encoder,
 built from ``language_model.config`` alone when restored, whose vocabulary must match the
-tokenizer's), the data loaders' common keys, and how a classification report reaches the logs
-(scalars, the text report, a confusion-matrix image in TensorBoard).
+tokenizer's), the data loaders' common keys, the steps (a model gives ``compute_loss``,
+``update_metrics`` and ``epoch_metrics``; training, validation and test logging are the same
+for all), and how a classification report reaches the logs (scalars, the text report, a
+confusion-matrix image in TensorBoard).
 """
 
 from __future__ import annotations
@@ -36,10 +38,35 @@ _TOKENIZER_FILES = ("vocab_file", "tokenizer_model", "merges_file")
 
 
 class NLPModel(ModelPT):
-    """A ``ModelPT`` with a tokenizer and a BERT encoder (``self.bert_model``)."""
+    """A ``ModelPT`` with a tokenizer, a BERT encoder (``self.bert_model``) and a head over its
+    states (the attribute ``head_name``, built by ``build_head``)."""
 
     tokenizer: TokenizerSpec
     bert_model: BertEncoder
+    head_name = "classifier"
+
+    def __init__(self, cfg: Any, trainer: Any = None) -> None:
+        super().__init__(cfg=cfg, trainer=trainer)
+        self._ensure_tokenizer()  # labels, then tokenizer (perhaps built by the data setup)
+        self.setup_language_model()
+        self.build_head()
+
+    def build_head(self) -> None:
+        """Build the head (``self.<head_name>``), the losses and the metrics; the encoder is
+        ``self.bert_model`` by then."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement build_head")
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+    ) -> Any:
+        """The head's logits (float32 under mixed precision too) over the encoder's states."""
+        hidden = self.bert_model(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        )
+        logits = getattr(self, self.head_name)(hidden_states=hidden)
+        if isinstance(logits, tuple):
+            return tuple(part.float() for part in logits)
+        return logits.float()
 
     def _setup_labels(self) -> None:
         """Read or check the model's label names in ``self._cfg`` (open for writing) before the
@@ -121,6 +148,69 @@ class NLPModel(ModelPT):
             section.config = dataclasses.asdict(encoder.config)  # all a restored model needs
         self.cfg = self._cfg
         self.bert_model = encoder
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def _loader(self, section: Any, *, training: bool) -> torch.utils.data.DataLoader[Any]:
+        """The loader of one data set config section; each model reads its own files."""
+        raise NotImplementedError(f"{type(self).__name__} does not read data sets")
+
+    def setup_training_data(self, train_data_config: Any) -> None:
+        self._train_dl = self._loader(train_data_config, training=True)
+
+    def setup_validation_data(self, val_data_config: Any) -> None:
+        self._validation_dl = self._loader(val_data_config, training=False)
+
+    def setup_test_data(self, test_data_config: Any) -> None:
+        self._test_dl = self._loader(test_data_config, training=False)
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def compute_loss(self, batch: Sequence[torch.Tensor]) -> tuple[torch.Tensor, Any]:
+        """The batch's loss and the model outputs ``update_metrics`` reads."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement compute_loss")
+
+    def update_metrics(self, batch: Sequence[torch.Tensor], outputs: Any) -> None:
+        """Add a validation/test batch to the model's metrics (none by default)."""
+
+    def epoch_metrics(self, split: str, loss: torch.Tensor) -> dict[str, torch.Tensor]:
+        """The metrics of a finished validation/test epoch (``split`` is val or test); the
+        model's metrics are reset for the next one."""
+        return {}
+
+    def training_step(self, batch: Sequence[torch.Tensor], batch_idx: int) -> dict[str, Any]:
+        loss, _ = self.compute_loss(batch)
+        lr = self._optimizer.param_groups[0]["lr"] if self._optimizer is not None else 0.0
+        self.log("train_loss", loss)
+        self.log("lr", lr, prog_bar=True)
+        return {"loss": loss, "lr": lr}
+
+    def validation_step(
+        self, batch: Sequence[torch.Tensor], batch_idx: int, dataloader_idx: int = 0
+    ) -> dict[str, torch.Tensor]:
+        loss, outputs = self.compute_loss(batch)
+        self.update_metrics(batch, outputs)
+        return {"val_loss": loss}
+
+    def test_step(
+        self, batch: Sequence[torch.Tensor], batch_idx: int, dataloader_idx: int = 0
+    ) -> dict[str, torch.Tensor]:
+        return {"test_loss": self.validation_step(batch, batch_idx)["val_loss"]}
+
+    def multi_validation_epoch_end(
+        self, outputs: list[Any], dataloader_idx: int = 0
+    ) -> dict[str, Any]:
+        return self._report(outputs, "val")
+
+    def multi_test_epoch_end(self, outputs: list[Any], dataloader_idx: int = 0) -> dict[str, Any]:
+        return self._report(outputs, "test")
+
+    def _report(self, outputs: list[Any], split: str) -> dict[str, Any]:
+        loss = torch.stack([o[f"{split}_loss"] for o in outputs]).mean()
+        metrics = {f"{split}_loss": loss, **self.epoch_metrics(split, loss)}
+        return {f"{split}_loss": loss, "log": metrics}
+
+    # -- inference -----------------------------------------------------------------------------
 
     @contextlib.contextmanager
     def evaluating(self) -> Iterator[torch.device]:

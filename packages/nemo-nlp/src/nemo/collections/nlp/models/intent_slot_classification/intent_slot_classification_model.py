@@ -36,19 +36,9 @@ __all__ = ["IntentSlotClassificationModel"]
 class IntentSlotClassificationModel(NLPModel):
     """Joint intent classification and IOB slot filling over a BERT encoder."""
 
-    def __init__(self, cfg: Any, trainer: Any = None) -> None:
-        super().__init__(cfg=cfg, trainer=trainer)
-        self._ensure_modules()
-
     # -- building ------------------------------------------------------------------------------
 
-    def _ensure_modules(self) -> None:
-        """Labels, tokenizer, encoder and head (the first two perhaps built by the data
-        setup that ``ModelPT.__init__`` runs first)."""
-        self._ensure_tokenizer()
-        if "classifier" in self._modules:
-            return
-        self.setup_language_model()
+    def build_head(self) -> None:
         head = plain_dict(self._cfg.get("head") or {}, what="head")
         self.classifier = SequenceTokenClassifier(
             self.bert_model.hidden_size,
@@ -133,29 +123,11 @@ class IntentSlotClassificationModel(NLPModel):
         )  # fmt: skip
         return self.data_loader(dataset, config, training=training)
 
-    def setup_training_data(self, train_data_config: Any) -> None:
-        self._train_dl = self._loader(train_data_config, training=True)
-
-    def setup_validation_data(self, val_data_config: Any) -> None:
-        self._validation_dl = self._loader(val_data_config, training=False)
-
-    def setup_test_data(self, test_data_config: Any) -> None:
-        self._test_dl = self._loader(test_data_config, training=False)
-
     # -- steps ---------------------------------------------------------------------------------
 
-    def forward(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        hidden = self.bert_model(
-            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-        )
-        intent_logits, slot_logits = self.classifier(hidden_states=hidden)
-        return intent_logits.float(), slot_logits.float()
-
-    def _loss(
+    def compute_loss(
         self, batch: Sequence[torch.Tensor]
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
         input_ids, token_types, attention, loss_mask, _, intents, slots = batch
         intent_logits, slot_logits = self(input_ids, attention, token_types)
         intent_loss = self.intent_loss(intent_logits, intents)
@@ -163,44 +135,21 @@ class IntentSlotClassificationModel(NLPModel):
         mask = loss_mask.float()
         slot_loss = (per_token * mask).sum() / mask.sum().clamp(min=1)
         weight = float(self._cfg.get("intent_loss_weight", 0.6))
-        return weight * intent_loss + (1 - weight) * slot_loss, intent_logits, slot_logits
+        return weight * intent_loss + (1 - weight) * slot_loss, (intent_logits, slot_logits)
 
-    def training_step(self, batch: Sequence[torch.Tensor], batch_idx: int) -> dict[str, Any]:
-        loss, _, _ = self._loss(batch)
-        lr = self._optimizer.param_groups[0]["lr"] if self._optimizer is not None else 0.0
-        self.log("train_loss", loss)
-        self.log("lr", lr, prog_bar=True)
-        return {"loss": loss, "lr": lr}
-
-    def validation_step(
-        self, batch: Sequence[torch.Tensor], batch_idx: int, dataloader_idx: int = 0
-    ) -> dict[str, torch.Tensor]:
-        loss, intent_logits, slot_logits = self._loss(batch)
+    def update_metrics(
+        self, batch: Sequence[torch.Tensor], outputs: tuple[torch.Tensor, torch.Tensor]
+    ) -> None:
+        intent_logits, slot_logits = outputs
         subtokens, intents, slots = batch[4], batch[5], batch[6]
         self.intent_classification_report.update(intent_logits.argmax(-1), intents)
         words = subtokens > 0
         self.slot_classification_report.update(slot_logits.argmax(-1)[words], slots[words])
-        return {"val_loss": loss}
 
-    def test_step(
-        self, batch: Sequence[torch.Tensor], batch_idx: int, dataloader_idx: int = 0
-    ) -> dict[str, torch.Tensor]:
-        return {"test_loss": self.validation_step(batch, batch_idx)["val_loss"]}
-
-    def multi_validation_epoch_end(
-        self, outputs: list[Any], dataloader_idx: int = 0
-    ) -> dict[str, Any]:
-        return self._report(outputs, "val")
-
-    def multi_test_epoch_end(self, outputs: list[Any], dataloader_idx: int = 0) -> dict[str, Any]:
-        return self._report(outputs, "test")
-
-    def _report(self, outputs: list[Any], prefix: str) -> dict[str, Any]:
-        loss = torch.stack([o[f"{prefix}_loss"] for o in outputs]).mean()
-        metrics = {f"{prefix}_loss": loss}
-        metrics |= self.report_metrics(self.intent_classification_report, "intent")
-        metrics |= self.report_metrics(self.slot_classification_report, "slot")
-        return {f"{prefix}_loss": loss, "log": metrics}
+    def epoch_metrics(self, split: str, loss: torch.Tensor) -> dict[str, torch.Tensor]:
+        return self.report_metrics(
+            self.intent_classification_report, "intent"
+        ) | self.report_metrics(self.slot_classification_report, "slot")
 
     # -- inference -----------------------------------------------------------------------------
 

@@ -40,16 +40,14 @@ class _MaskedLMHead(nn.Module):
         self.decoder = nn.Linear(hidden, encoder.config.vocab_size)
         self.decoder.weight = encoder.embeddings.word_embeddings.weight
 
-    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
-        return self.decoder(self.norm(nn.functional.gelu(self.dense(hidden))))  # type: ignore[no-any-return]
+    def forward(self, hidden_states: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.norm(nn.functional.gelu(self.dense(hidden_states))))  # type: ignore[no-any-return]
 
 
 class BERTLMModel(NLPModel):
     """A BERT encoder learning to fill in masked words of the training text."""
 
-    def __init__(self, cfg: Any, trainer: Any = None) -> None:
-        super().__init__(cfg=cfg, trainer=trainer)
-        self._ensure_modules()
+    head_name = "mlm_head"
 
     def _ensure_tokenizer(self) -> None:
         if "tokenizer" in self.__dict__:
@@ -59,13 +57,9 @@ class BERTLMModel(NLPModel):
                 "BERTLMModel here pretrains with the masked-LM loss only (no next-sentence "
                 "prediction): set model.only_mlm_loss: true"
             )
-        self.setup_tokenizer(self._cfg.get("tokenizer"))
+        super()._ensure_tokenizer()
 
-    def _ensure_modules(self) -> None:
-        self._ensure_tokenizer()
-        if "mlm_head" in self._modules:
-            return
-        self.setup_language_model()
+    def build_head(self) -> None:
         encoder = self.bert_model
         self.mlm_head = _MaskedLMHead(encoder)
         self.loss = nn.CrossEntropyLoss(ignore_index=IGNORE)
@@ -86,42 +80,13 @@ class BERTLMModel(NLPModel):
         )
         return self.data_loader(dataset, config, training=training)
 
-    def setup_training_data(self, train_data_config: Any) -> None:
-        self._train_dl = self._loader(train_data_config, training=True)
-
-    def setup_validation_data(self, val_data_config: Any) -> None:
-        self._validation_dl = self._loader(val_data_config, training=False)
-
-    def forward(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
-    ) -> torch.Tensor:
-        hidden = self.bert_model(
-            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-        )
-        return self.mlm_head(hidden)  # type: ignore[no-any-return]
-
-    def _loss(self, batch: Sequence[torch.Tensor]) -> torch.Tensor:
+    def compute_loss(self, batch: Sequence[torch.Tensor]) -> tuple[torch.Tensor, None]:
         input_ids, token_types, attention, labels = batch
         logits = self(input_ids, attention, token_types)
-        return self.loss(logits.flatten(0, 1), labels.flatten())  # type: ignore[no-any-return]
+        return self.loss(logits.flatten(0, 1), labels.flatten()), None
 
-    def training_step(self, batch: Sequence[torch.Tensor], batch_idx: int) -> torch.Tensor:
-        loss = self._loss(batch)
-        lr = self._optimizer.param_groups[0]["lr"] if self._optimizer is not None else 0.0
-        self.log("train_loss", loss, prog_bar=True)
-        self.log("lr", lr)
-        return loss
-
-    def validation_step(
-        self, batch: Sequence[torch.Tensor], batch_idx: int, dataloader_idx: int = 0
-    ) -> dict[str, torch.Tensor]:
-        return {"val_loss": self._loss(batch)}
-
-    def multi_validation_epoch_end(
-        self, outputs: list[Any], dataloader_idx: int = 0
-    ) -> dict[str, Any]:
-        loss = torch.stack([o["val_loss"] for o in outputs]).mean()
-        return {"val_loss": loss, "log": {"val_loss": loss, "val_perplexity": loss.exp()}}
+    def epoch_metrics(self, split: str, loss: torch.Tensor) -> dict[str, torch.Tensor]:
+        return {f"{split}_perplexity": loss.exp()}
 
     def save_encoder(self, directory: str | Path) -> Path:
         """The encoder as a Hugging Face BERT directory: config.json, model.safetensors and

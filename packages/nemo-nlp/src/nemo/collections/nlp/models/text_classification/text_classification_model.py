@@ -30,17 +30,9 @@ __all__ = ["TextClassificationModel"]
 class TextClassificationModel(NLPModel):
     """Sentence classification over a BERT encoder's [CLS] state."""
 
-    def __init__(self, cfg: Any, trainer: Any = None) -> None:
-        super().__init__(cfg=cfg, trainer=trainer)
-        self._ensure_modules()
-
     # -- building ------------------------------------------------------------------------------
 
-    def _ensure_modules(self) -> None:
-        self._ensure_tokenizer()
-        if "classifier" in self._modules:
-            return
-        self.setup_language_model()
+    def build_head(self) -> None:
         head = plain_dict(self._cfg.get("classifier_head") or {}, what="classifier_head")
         self.classifier = SequenceClassifier(
             self.bert_model.hidden_size,
@@ -98,58 +90,18 @@ class TextClassificationModel(NLPModel):
         dataset = TextClassificationDataset(read.words, read.labels, self.word_encoder())
         return self.data_loader(dataset, config, training=training)
 
-    def setup_training_data(self, train_data_config: Any) -> None:
-        self._train_dl = self._loader(train_data_config, training=True)
-
-    def setup_validation_data(self, val_data_config: Any) -> None:
-        self._validation_dl = self._loader(val_data_config, training=False)
-
-    def setup_test_data(self, test_data_config: Any) -> None:
-        self._test_dl = self._loader(test_data_config, training=False)
-
     # -- steps ---------------------------------------------------------------------------------
 
-    def forward(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
-    ) -> torch.Tensor:
-        hidden = self.bert_model(
-            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-        )
-        return self.classifier(hidden_states=hidden).float()  # type: ignore[no-any-return]
-
-    def training_step(self, batch: Sequence[torch.Tensor], batch_idx: int) -> dict[str, Any]:
-        input_ids, segment_ids, input_mask, labels = batch
-        loss = self.loss(self(input_ids, input_mask, segment_ids), labels)
-        lr = self._optimizer.param_groups[0]["lr"] if self._optimizer is not None else 0.0
-        self.log("train_loss", loss)
-        self.log("lr", lr, prog_bar=True)
-        return {"loss": loss, "lr": lr}
-
-    def validation_step(
-        self, batch: Sequence[torch.Tensor], batch_idx: int, dataloader_idx: int = 0
-    ) -> dict[str, torch.Tensor]:
+    def compute_loss(self, batch: Sequence[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
         input_ids, segment_ids, input_mask, labels = batch
         logits = self(input_ids, input_mask, segment_ids)
-        self.classification_report.update(logits.argmax(-1), labels)
-        return {"val_loss": self.loss(logits, labels)}
+        return self.loss(logits, labels), logits
 
-    def test_step(
-        self, batch: Sequence[torch.Tensor], batch_idx: int, dataloader_idx: int = 0
-    ) -> dict[str, torch.Tensor]:
-        return {"test_loss": self.validation_step(batch, batch_idx)["val_loss"]}
+    def update_metrics(self, batch: Sequence[torch.Tensor], outputs: torch.Tensor) -> None:
+        self.classification_report.update(outputs.argmax(-1), batch[3])
 
-    def multi_validation_epoch_end(
-        self, outputs: list[Any], dataloader_idx: int = 0
-    ) -> dict[str, Any]:
-        return self._report(outputs, "val")
-
-    def multi_test_epoch_end(self, outputs: list[Any], dataloader_idx: int = 0) -> dict[str, Any]:
-        return self._report(outputs, "test")
-
-    def _report(self, outputs: list[Any], split: str) -> dict[str, Any]:
-        loss = torch.stack([o[f"{split}_loss"] for o in outputs]).mean()
-        metrics = {f"{split}_loss": loss, **self.report_metrics(self.classification_report, split)}
-        return {f"{split}_loss": loss, "log": metrics}
+    def epoch_metrics(self, split: str, loss: torch.Tensor) -> dict[str, torch.Tensor]:
+        return self.report_metrics(self.classification_report, split)
 
     # -- inference -----------------------------------------------------------------------------
 

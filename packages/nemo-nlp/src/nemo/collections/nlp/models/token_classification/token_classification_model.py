@@ -41,17 +41,9 @@ _LOADER_KEYS = ("num_workers", "pin_memory", "drop_last")
 class TokenClassificationModel(NLPModel):
     """Word labelling over a BERT encoder's states."""
 
-    def __init__(self, cfg: Any, trainer: Any = None) -> None:
-        super().__init__(cfg=cfg, trainer=trainer)
-        self._ensure_modules()
-
     # -- building ------------------------------------------------------------------------------
 
-    def _ensure_modules(self) -> None:
-        self._ensure_tokenizer()
-        if "classifier" in self._modules:
-            return
-        self.setup_language_model()
+    def build_head(self) -> None:
         head = plain_dict(self._cfg.get("head") or {}, what="head")
         self.classifier = TokenClassifier(
             self.bert_model.hidden_size,
@@ -59,7 +51,7 @@ class TokenClassificationModel(NLPModel):
             num_layers=int(head.get("num_fc_layers", 2)),
             activation=str(head.get("activation", "relu")),
             dropout=float(head.get("fc_dropout", 0.1)),
-            use_transformer_init=bool(head.get("use_transformer_init", True)),
+            use_transformer_init=head.get("use_transformer_init"),
         )
         self.loss = torch.nn.CrossEntropyLoss(
             weight=self.__dict__.pop("_class_weights", None), reduction="none"
@@ -171,73 +163,29 @@ class TokenClassificationModel(NLPModel):
         config |= plain_dict(section, what="data set config")
         return self.data_loader(dataset, config, training=training)
 
-    def setup_training_data(self, train_data_config: Any) -> None:
-        self._train_dl = self._loader(train_data_config, training=True)
-
-    def setup_validation_data(self, val_data_config: Any) -> None:
-        self._validation_dl = self._loader(val_data_config, training=False)
-
-    def setup_test_data(self, test_data_config: Any) -> None:
-        self._test_dl = self._loader(test_data_config, training=False)
-
     # -- steps ---------------------------------------------------------------------------------
 
-    def forward(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
-    ) -> torch.Tensor:
-        hidden = self.bert_model(
-            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-        )
-        return self.classifier(hidden_states=hidden).float()  # type: ignore[no-any-return]
-
-    def _loss(self, batch: Sequence[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    def compute_loss(self, batch: Sequence[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
         input_ids, segment_ids, input_mask, _, loss_mask, labels = batch
         logits = self(input_ids, input_mask, segment_ids)
         per_token = self.loss(logits.transpose(1, 2), labels)
         mask = loss_mask.float()
         return (per_token * mask).sum() / mask.sum().clamp(min=1), logits
 
-    def training_step(self, batch: Sequence[torch.Tensor], batch_idx: int) -> dict[str, Any]:
-        loss, _ = self._loss(batch)
-        lr = self._optimizer.param_groups[0]["lr"] if self._optimizer is not None else 0.0
-        self.log("train_loss", loss)
-        self.log("lr", lr, prog_bar=True)
-        return {"loss": loss, "lr": lr}
-
-    def validation_step(
-        self, batch: Sequence[torch.Tensor], batch_idx: int, dataloader_idx: int = 0
-    ) -> dict[str, torch.Tensor]:
-        loss, logits = self._loss(batch)
+    def update_metrics(self, batch: Sequence[torch.Tensor], outputs: torch.Tensor) -> None:
         subtokens, labels = batch[3] > 0, batch[5]
-        predictions = logits.argmax(-1)
+        predictions = outputs.argmax(-1)
         self.classification_report.update(predictions[subtokens], labels[subtokens])
         self.entity_f1.update(
             [self._names(row[mask]) for row, mask in zip(labels, subtokens, strict=True)],
             [self._names(row[mask]) for row, mask in zip(predictions, subtokens, strict=True)],
         )
-        return {"val_loss": loss}
 
-    def test_step(
-        self, batch: Sequence[torch.Tensor], batch_idx: int, dataloader_idx: int = 0
-    ) -> dict[str, torch.Tensor]:
-        return {"test_loss": self.validation_step(batch, batch_idx)["val_loss"]}
-
-    def multi_validation_epoch_end(
-        self, outputs: list[Any], dataloader_idx: int = 0
-    ) -> dict[str, Any]:
-        return self._report(outputs, "val")
-
-    def multi_test_epoch_end(self, outputs: list[Any], dataloader_idx: int = 0) -> dict[str, Any]:
-        return self._report(outputs, "test")
-
-    def _report(self, outputs: list[Any], split: str) -> dict[str, Any]:
-        loss = torch.stack([o[f"{split}_loss"] for o in outputs]).mean()
-        metrics = {f"{split}_loss": loss}
-        metrics |= self.report_metrics(self.classification_report, "token", keys="")
+    def epoch_metrics(self, split: str, loss: torch.Tensor) -> dict[str, torch.Tensor]:
+        metrics = self.report_metrics(self.classification_report, "token", keys="")
         precision, recall, f1 = self.entity_f1.compute()
         self.entity_f1.reset()
-        metrics |= {"entity_precision": precision, "entity_recall": recall, "entity_f1": f1}
-        return {f"{split}_loss": loss, "log": metrics}
+        return metrics | {"entity_precision": precision, "entity_recall": recall, "entity_f1": f1}
 
     def _names(self, ids: torch.Tensor) -> list[str]:
         return [self.labels[i] for i in ids.tolist()]

@@ -63,8 +63,10 @@ class _HiddenStatesHead(NeuralModule):
         return {"hidden_states": NeuralType(("B", "T", "D"), ChannelType())}
 
 
-class SequenceClassifier(_HiddenStatesHead):
-    """Logits per sequence from the state of its first token ([CLS])."""
+class _MLPHead(_HiddenStatesHead):
+    """One MLP over the states; ``use_transformer_init=None`` takes the head's NeMo default."""
+
+    default_transformer_init = False
 
     def __init__(
         self,
@@ -73,9 +75,18 @@ class SequenceClassifier(_HiddenStatesHead):
         num_layers: int = 2,
         activation: str = "relu",
         dropout: float = 0.0,
+        use_transformer_init: bool | None = None,
     ) -> None:
         super().__init__()
-        self.mlp = MultiLayerPerceptron(hidden_size, num_classes, num_layers, activation, dropout)
+        if use_transformer_init is None:
+            use_transformer_init = self.default_transformer_init
+        self.mlp = MultiLayerPerceptron(
+            hidden_size, num_classes, num_layers, activation, dropout, use_transformer_init
+        )
+
+
+class SequenceClassifier(_MLPHead):
+    """Logits per sequence from the state of its first token ([CLS])."""
 
     @property
     def output_types(self) -> dict[str, NeuralType]:
@@ -86,22 +97,10 @@ class SequenceClassifier(_HiddenStatesHead):
         return self.mlp(hidden_states[:, 0])  # type: ignore[no-any-return]
 
 
-class TokenClassifier(_HiddenStatesHead):
-    """Logits per token (NeMo's head of token classification)."""
+class TokenClassifier(_MLPHead):
+    """Logits per token (NeMo's head of token classification, BERT-initialised by default)."""
 
-    def __init__(
-        self,
-        hidden_size: int,
-        num_classes: int,
-        num_layers: int = 2,
-        activation: str = "relu",
-        dropout: float = 0.0,
-        use_transformer_init: bool = True,
-    ) -> None:
-        super().__init__()
-        self.mlp = MultiLayerPerceptron(
-            hidden_size, num_classes, num_layers, activation, dropout, use_transformer_init
-        )
+    default_transformer_init = True
 
     @property
     def output_types(self) -> dict[str, NeuralType]:
