@@ -6,8 +6,10 @@
 The speech test split is spoken by voices the model never heard in training. The demo prints the
 word error rate, the real-time factor (processing time / audio duration) and a few transcripts;
 then it parses commands with the intent/slot model shipped with nemo-nlp: intent accuracy and
-slot F1 on phrasings training never saw, clean and with simulated recognition errors, and a few
-spoken commands taken from speech to intent.
+slot F1 on phrasings training never saw, clean and with simulated recognition errors; and
+end to end, from speech to intent, on labelled spoken commands (data/spoken_nlu, voices the
+recognizer never heard): intent accuracy and slot-value F1 from its transcripts, next to the
+same from the gold text.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ CORPUS = ROOT / "data" / "speech_commands"
 SHIPPED_MODEL = "stt_en_commands_quartznet_small"
 SHIPPED_NLU = "nlu_en_smart_home_intent_slot"
 NLU_CORPUS = ROOT / "data" / "smart_home_nlu"
+SPOKEN_NLU = ROOT / "data" / "spoken_nlu" / "manifest.json"
 
 
 def _load_split(split: str) -> tuple[list[str], list[str], float]:
@@ -67,7 +70,6 @@ def shipped() -> None:
 
 def understand(asr_model) -> None:  # type: ignore[no-untyped-def]
     """The shipped intent/slot model on the NLU test splits, then speech to intent."""
-    from nemo.collections.nlp import understand as speech_to_intent
     from nemo.collections.nlp.metrics import span_f1
     from nemo.collections.nlp.models import IntentSlotClassificationModel
 
@@ -91,9 +93,15 @@ def understand(asr_model) -> None:  # type: ignore[no-untyped-def]
             f"{split}: intent accuracy {100 * hits / len(rows):.2f}%, slot F1 {f1:.2f}% on "
             f"{len(rows)} commands ({len(rows) / seconds:.0f} commands/s)"
         )
-    audio = [json.loads(line) for line in (CORPUS / "test_manifest.json").read_text().splitlines()]
-    files = [str(CORPUS / row["audio_filepath"]) for row in audio[:3]]
-    for result in speech_to_intent(files, asr_model, nlu):
+    from nemo.collections.nlp import evaluate_understanding
+
+    spoken = evaluate_understanding(SPOKEN_NLU, asr_model, nlu)
+    print(
+        f"speech to intent: intent accuracy {spoken['intent_accuracy']:.2f}%, slot F1 "
+        f"{spoken['slot_f1']:.2f}% on {spoken['commands']} spoken commands (from the gold text: "
+        f"{spoken['text_intent_accuracy']:.2f}%, {spoken['text_slot_f1']:.2f}%)"
+    )
+    for result in spoken["results"][:3]:
         print(
             f"  {Path(result['audio_filepath']).name}: {json.dumps(result['transcript'])} -> "
             f"{result['intent']} {json.dumps(result['slots'])}"

@@ -260,7 +260,7 @@ def _entry_bytes(entry: dict[str, object], out: Path) -> int:
     return (out / str(entry["audio_filepath"])).stat().st_size + len(_line(entry).encode())
 
 
-def _render_all(utterances: Sequence[Utterance], out: Path, jobs: int) -> list[dict[str, object]]:
+def render_all(utterances: Sequence[Utterance], out: Path, jobs: int) -> list[dict[str, object]]:
     with ThreadPoolExecutor(jobs) as pool:
         return list(pool.map(lambda u: _render(u, out), utterances))
 
@@ -272,7 +272,7 @@ def _render_within(
     entries: list[dict[str, object]] = []
     used = 0
     while True:
-        rendered = _render_all([next(stream) for _ in range(jobs * 8)], out, jobs)
+        rendered = render_all([next(stream) for _ in range(jobs * 8)], out, jobs)
         for position, entry in enumerate(rendered):
             size = _entry_bytes(entry, out)
             if used + size > budget or (limit is not None and len(entries) >= limit):
@@ -347,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for split, variants in (("test", TEST_VARIANTS), ("dev", TRAIN_VARIANTS))
     }
     entries = {
-        split: _render_all([next(streams[split]) for _ in range(count)], out, args.jobs)
+        split: render_all([next(streams[split]) for _ in range(count)], out, args.jobs)
         for split, count in (("test", args.test), ("dev", args.dev))
     }
     reserve = 4096  # summary.json, written last

@@ -136,7 +136,15 @@ def test_demo_with_the_shipped_model() -> None:
     )
     assert [split for split, _, _ in scores] == ["test", "test_noisy"], done.stdout
     assert float(scores[0][1]) >= 97.0 and float(scores[0][2]) >= 95.0
-    assert len(re.findall(r"\.flac: \".*\" -> \w+ \{", done.stdout)) == 3  # speech to intent
+    spoken = re.search(
+        r"speech to intent: intent accuracy (\d+\.\d+)%, slot F1 (\d+\.\d+)% on 138 spoken "
+        r"commands \(from the gold text: (\d+\.\d+)%, (\d+\.\d+)%\)",
+        done.stdout,
+    )
+    assert spoken, done.stdout
+    end_to_end, _, from_text, _ = (float(value) for value in spoken.groups())
+    assert from_text >= 99.0 and 40.0 < end_to_end <= from_text  # measured: 60.1 and 100
+    assert len(re.findall(r"\.flac: \".*\" -> \w+ \{", done.stdout)) == 3
 
 
 @pytest.mark.slow

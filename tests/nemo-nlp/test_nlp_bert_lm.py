@@ -75,7 +75,9 @@ def test_pretraining_lowers_the_masked_lm_loss_and_hands_over_its_encoder(tmp_pa
     model.save_to(archive)
     restored = BERTLMModel.restore_from(archive)
     with torch.no_grad():
-        torch.testing.assert_close(restored.eval().compute_loss(batch)[0], model.eval().compute_loss(batch)[0])
+        torch.testing.assert_close(
+            restored.eval().compute_loss(batch)[0], model.eval().compute_loss(batch)[0]
+        )
 
 
 def test_masking_follows_berts_rule():

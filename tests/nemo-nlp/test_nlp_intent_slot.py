@@ -9,11 +9,8 @@ import pytest
 import torch
 from omegaconf import OmegaConf
 
-from nemo.collections.nlp.metrics import ClassificationReport
+from nemo.collections.nlp.metrics import ClassificationReport, slot_values
 from nemo.collections.nlp.models import IntentSlotClassificationModel
-from nemo.collections.nlp.models.intent_slot_classification import (
-    intent_slot_classification_model as _model,
-)
 from nemo.core.tokenizers import train_tokenizer
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "smart_home_nlu"
@@ -103,11 +100,11 @@ def test_the_archive_holds_what_the_model_needs(trained, tmp_path, vocab_file):
 def test_spans_join_iob_runs():
     words = ["put", "the", "big", "box", "under", "the", "living", "room", "window"]
     labels = ["O", "O", "O", "B-item", "B-relation", "O", "B-room", "I-room", "B-destination"]
-    assert _model._spans(words, labels) == {
+    assert slot_values(words, labels) == {
         "item": "box", "relation": "under", "room": "living room", "destination": "window",
     }  # fmt: skip
-    assert _model._spans(["red", "blue"], ["B-color", "B-color"]) == {"color": "red"}
-    assert _model._spans(["x"], ["I-item"]) == {"item": "x"}  # a stray I- starts a span
+    assert slot_values(["red", "blue"], ["B-color", "B-color"]) == {"color": "red"}
+    assert slot_values(["x"], ["I-item"]) == {"item": "x"}  # a stray I- starts a span
 
 
 def test_classification_report_counts():

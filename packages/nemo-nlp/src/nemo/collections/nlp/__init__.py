@@ -14,16 +14,16 @@ if TYPE_CHECKING:
     from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["understand"]
+__all__ = ["evaluate_understanding", "understand"]
 
 _SUBPACKAGES = ("data", "metrics", "models", "modules")
 
 
 def __getattr__(name: str) -> Any:
-    if name == "understand":
-        from nemo.collections.nlp._understand import understand
+    if name in ("understand", "evaluate_understanding"):
+        from nemo.collections.nlp import _understand
 
-        return understand
+        return getattr(_understand, name)
     if name in _SUBPACKAGES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

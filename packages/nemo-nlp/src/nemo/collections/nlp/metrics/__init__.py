@@ -9,6 +9,8 @@ _EXPORTS = {
     "confusion_image": ".classification_report",
     "SpanF1": ".span_metrics",
     "iob_spans": ".span_metrics",
+    "slot_value_f1": ".span_metrics",
+    "slot_values": ".span_metrics",
     "span_f1": ".span_metrics",
 }
 

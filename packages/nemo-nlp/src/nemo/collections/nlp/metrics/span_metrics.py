@@ -1,5 +1,6 @@
 """Entity-level F1 over IOB labels: a slot counts only when its type and its exact words match
-(as ``seqeval`` and the CoNLL evaluation score named entities)."""
+(as ``seqeval`` and the CoNLL evaluation score named entities); and, where the words themselves
+may differ (a recognizer's transcript against the spoken text), F1 over slot values."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterable, Sequence
 import torch
 from torchmetrics import Metric
 
-__all__ = ["SpanF1", "iob_spans", "span_f1"]
+__all__ = ["SpanF1", "iob_spans", "slot_value_f1", "slot_values", "span_f1"]
 
 
 def iob_spans(labels: Sequence[str]) -> set[tuple[str, int, int]]:
@@ -75,3 +76,24 @@ def _scores(hits: int, found: int, wanted: int) -> tuple[float, float, float]:
     recall = 100.0 * hits / wanted if wanted else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def slot_values(words: Sequence[str], labels: Sequence[str]) -> dict[str, str]:
+    """``{slot: its words joined by a space}``; the first span when a slot occurs twice."""
+    found: dict[str, str] = {}
+    for kind, start, end in sorted(iob_spans(labels), key=lambda span: span[1]):
+        found.setdefault(kind, " ".join(words[start:end]))
+    return found
+
+
+def slot_value_f1(
+    gold: Iterable[dict[str, str]], predicted: Iterable[dict[str, str]]
+) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 (in %) of ``(slot, value)`` pairs: the end-to-end score
+    of spoken language understanding, where word positions of transcript and text differ."""
+    hits = found = wanted = 0
+    for gold_slots, predicted_slots in zip(gold, predicted, strict=True):
+        hits += len(set(gold_slots.items()) & set(predicted_slots.items()))
+        found += len(predicted_slots)
+        wanted += len(gold_slots)
+    return _scores(hits, found, wanted)

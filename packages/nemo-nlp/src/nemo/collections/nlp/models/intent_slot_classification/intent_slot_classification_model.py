@@ -26,6 +26,7 @@ from nemo.collections.nlp.data.intent_slot_classification import (
 )
 from nemo.collections.nlp.data.intent_slot_classification._files import read_queries
 from nemo.collections.nlp.metrics.classification_report import ClassificationReport
+from nemo.collections.nlp.metrics.span_metrics import slot_values
 from nemo.collections.nlp.models.nlp_model import NLPModel
 from nemo.collections.nlp.modules.common.classifiers import SequenceTokenClassifier
 from nemo.utils.model_utils import plain_dict
@@ -173,22 +174,5 @@ class IntentSlotClassificationModel(NLPModel):
         intents, slots = self.predict_from_examples(queries, batch_size=batch_size)
         parsed = []
         for query, intent, labels in zip(queries, intents, slots, strict=True):
-            parsed.append({"intent": intent, "slots": _spans(query.split(), labels.split())})
+            parsed.append({"intent": intent, "slots": slot_values(query.split(), labels.split())})
         return parsed
-
-
-def _spans(words: list[str], labels: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    current: str | None = None
-    span: list[str] = []
-    for word, label in zip(words, labels, strict=False):
-        kind = label[2:] if label[:2] in ("B-", "I-") else None
-        if kind is not None and (label.startswith("I-") and kind == current):
-            span.append(word)
-            continue
-        if current is not None and current not in found:
-            found[current] = " ".join(span)
-        current, span = kind, [word] if kind else []
-    if current is not None and current not in found:
-        found[current] = " ".join(span)
-    return found
