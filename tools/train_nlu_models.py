@@ -46,9 +46,12 @@ ENCODER = {
 }
 
 
-def _trainer(epochs: int) -> pl.Trainer:
+def _trainer(epochs: int, max_steps: int = -1) -> pl.Trainer:
+    """A Trainer for ``epochs`` or, with ``max_steps``, that many steps without validation
+    (a few-label run's epoch is one batch)."""
     return pl.Trainer(
-        max_epochs=epochs, accelerator="cpu", devices=1, logger=False,
+        max_epochs=epochs, max_steps=max_steps, accelerator="cpu", devices=1, logger=False,
+        limit_val_batches=1.0 if max_steps < 0 else 0,
         enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False,
     )  # fmt: skip
 
@@ -70,7 +73,11 @@ def pretrain(out: Path, epochs: int) -> tuple[Path, float]:
     return model.save_encoder(out / "encoder"), time.perf_counter() - start
 
 
-def fine_tune(out: Path, name: str, encoder: Path | None, epochs: int) -> tuple[Any, float]:
+def fine_tune(
+    out: Path, name: str, encoder: Path | None, epochs: int, labelled: int = -1, steps: int = -1
+) -> tuple[Any, float]:
+    """Fine-tune on the first ``labelled`` training sentences (all: -1) for ``epochs`` or, when
+    given, exactly ``steps`` optimizer steps."""
     start = time.perf_counter()
     language_model: dict[str, Any] = {"max_seq_length": 48, "pretrained_model_name": None}
     if encoder is None:
@@ -79,7 +86,8 @@ def fine_tune(out: Path, name: str, encoder: Path | None, epochs: int) -> tuple[
         language_model["pretrained_model_name"] = str(encoder)
     config = OmegaConf.create({
         "data_dir": str(DATA),
-        "train_ds": {"prefix": "train", "batch_size": 64, "shuffle": True, "word_dropout": 0.1},
+        "train_ds": {"prefix": "train", "batch_size": 64, "shuffle": True, "word_dropout": 0.1,
+                     "num_samples": labelled},
         "validation_ds": {"prefix": "dev", "batch_size": 256},
         "tokenizer": {"tokenizer_name": "wordpiece", "vocab_file": str(VOCAB)},
         "language_model": language_model,
@@ -87,7 +95,7 @@ def fine_tune(out: Path, name: str, encoder: Path | None, epochs: int) -> tuple[
         "optim": {"name": "adamw", "lr": 2e-3, "weight_decay": 0.01,
                   "sched": {"name": "CosineAnnealing", "warmup_ratio": 0.1, "min_lr": 1e-5}},
     })  # fmt: skip
-    trainer = _trainer(epochs)
+    trainer = _trainer(epochs if steps < 0 else 10**6, steps)
     model = IntentSlotClassificationModel(config, trainer=trainer)
     trainer.fit(model)
     model.save_to(out / f"{name}.nemo")
@@ -190,12 +198,40 @@ class LogisticBaseline:
         return [self.intents[i] for i in intents], slots
 
 
+def few_labels(args: argparse.Namespace, encoder: Path) -> dict[str, Any]:
+    """Where pretraining pays: few labelled sentences (the first N of train), the encoder
+    pretrained on all of the (unlabelled) training text vs from scratch, the same steps."""
+    table: dict[str, Any] = {}
+    (args.out / "few").mkdir(exist_ok=True)
+    print(f"\n{'labelled':<10}{'encoder':<12}{'split':<12}{'intent acc':>11}{'slot F1':>9}")
+    for count in (int(n) for n in args.few.split(",")):
+        for kind, start in (("pretrained", encoder), ("scratch", None)):
+            pl.seed_everything(args.seed)
+            model, _ = fine_tune(
+                args.out / "few", f"{kind}_{count}", start, 0, labelled=count, steps=args.few_steps
+            )
+            for split in ("test", "test_noisy"):
+                scores = score(model_predictor(model), split)
+                table.setdefault(str(count), {}).setdefault(kind, {})[split] = {
+                    k: round(v, 2) for k, v in scores.items()
+                }
+                print(
+                    f"{count:<10}{kind:<12}{split:<12}{scores['intent_accuracy']:>10.2f}%"
+                    f"{scores['slot_f1']:>8.2f}%"
+                )
+    return table
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--pretrain-epochs", type=int, default=15)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1234)
+    parser.add_argument(
+        "--few", default="50,150,500", help="labelled-set sizes of the few-label comparison"
+    )
+    parser.add_argument("--few-steps", type=int, default=400, help="fine-tuning steps of each")
     parser.add_argument("--ship", action="store_true")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -233,6 +269,7 @@ def main() -> None:
         if args.ship:
             PACKAGE.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, PACKAGE / path.name)
+    results["few labels"] = few_labels(args, encoder)
     results["files"] = files
     (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     print(json.dumps(files, indent=1))

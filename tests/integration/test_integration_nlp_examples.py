@@ -70,3 +70,32 @@ def test_token_classification_trains_then_fine_tunes_its_archive(tmp_path: Path)
         "~model.test_ds",
     )  # fmt: skip
     assert "lamp[B-item]" in again.stdout
+
+
+def test_bert_pretraining_hands_its_encoder_to_text_classification(tmp_path: Path) -> None:
+    pretrain = REPO / "examples" / "nlp" / "language_modeling" / "bert_pretraining.py"
+    encoder = tmp_path / "bert"
+    done = _run(
+        pretrain, f"exp_manager.exp_dir={tmp_path}", "exp_manager.name=lm", "trainer.max_epochs=1",
+        "model.train_ds.num_samples=1000", "model.language_model.config.num_hidden_layers=1",
+        f"+encoder_dir={encoder}",
+    )  # fmt: skip
+    assert f"encoder written to {encoder}" in done.stdout
+    assert {p.name for p in encoder.iterdir()} >= {"config.json", "model.safetensors", "vocab.txt"}
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    (events,) = (tmp_path / "lm").glob("*/events.out.tfevents.*")
+    accumulator = EventAccumulator(str(events))
+    accumulator.Reload()
+    assert {"val_perplexity", "train_loss"} <= set(accumulator.Tags()["scalars"])
+    classify = (
+        REPO / "examples" / "nlp" / "text_classification" / "text_classification_with_bert.py"
+    )
+    tuned = _run(
+        classify, f"exp_manager.exp_dir={tmp_path}", "exp_manager.name=text",
+        "trainer.max_epochs=1", "model.train_ds.num_samples=500", "~model.test_ds",
+        f"model.language_model.pretrained_model_name={encoder}",
+        f"model.tokenizer.tokenizer_name={encoder}", "model.tokenizer.vocab_file=null",
+        "model.language_model.config=null",  # the encoder's own config.json
+    )  # fmt: skip
+    assert tuned.stdout.count('"label": ') == 3
