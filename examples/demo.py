@@ -27,6 +27,15 @@ SHIPPED_MODEL = "stt_en_commands_quartznet_small"
 SHIPPED_NLU = "nlu_en_smart_home_intent_slot"
 NLU_CORPUS = ROOT / "data" / "smart_home_nlu"
 SPOKEN_NLU = ROOT / "data" / "spoken_nlu" / "manifest.json"
+# CTC prefix beam search with the bundled word 3-gram model (tools/build_ngram_lm.py, from the
+# training transcripts of both corpora)
+BEAM = {
+    "strategy": "beam",
+    "beam": {
+        "beam_size": 16, "beam_alpha": 0.5, "beam_beta": 1.0,
+        "kenlm_path": str(ROOT / "data" / "lm" / "commands_3gram.arpa"),
+    },
+}  # fmt: skip
 
 
 def _load_split(split: str) -> tuple[list[str], list[str], float]:
@@ -40,7 +49,7 @@ def _load_split(split: str) -> tuple[list[str], list[str], float]:
     return paths, texts, seconds
 
 
-def evaluate(model, split: str = "test", show: int = 5) -> float:  # type: ignore[no-untyped-def]
+def evaluate(model, split: str = "test", show: int = 5, label: str = "") -> float:  # type: ignore[no-untyped-def]
     """Transcribe a split with batch 16; print WER, real-time factor and examples."""
     from nemo.collections.asr.metrics.wer import word_error_rate
 
@@ -50,7 +59,8 @@ def evaluate(model, split: str = "test", show: int = 5) -> float:  # type: ignor
     elapsed = time.perf_counter() - start
     wer = word_error_rate(hypotheses, references)
     print(
-        f"{split}: WER {wer:.2%} on {len(paths)} utterances ({seconds / 60:.1f} min of audio); "
+        f"{split}{label}: WER {wer:.2%} on {len(paths)} utterances "
+        f"({seconds / 60:.1f} min of audio); "
         f"real-time factor {elapsed / seconds:.4f} ({elapsed:.1f} s)"
     )
     for reference, hypothesis in list(zip(references, hypotheses, strict=True))[:show]:
@@ -65,6 +75,8 @@ def shipped() -> None:
     model = EncDecCTCModel.from_pretrained(SHIPPED_MODEL, map_location="cpu")
     print(f"restored {SHIPPED_MODEL}: {model.num_weights:,} parameters")
     evaluate(model)
+    model.change_decoding_strategy(BEAM)
+    evaluate(model, show=0, label=" (beam search + LM)")
     understand(model)
 
 
@@ -97,7 +109,8 @@ def understand(asr_model) -> None:  # type: ignore[no-untyped-def]
 
     spoken = evaluate_understanding(SPOKEN_NLU, asr_model, nlu)
     print(
-        f"speech to intent: intent accuracy {spoken['intent_accuracy']:.2f}%, slot F1 "
+        f"speech to intent ({model_decoding(asr_model)}): "
+        f"intent accuracy {spoken['intent_accuracy']:.2f}%, slot F1 "
         f"{spoken['slot_f1']:.2f}% on {spoken['commands']} spoken commands (from the gold text: "
         f"{spoken['text_intent_accuracy']:.2f}%, {spoken['text_slot_f1']:.2f}%)"
     )
@@ -106,6 +119,10 @@ def understand(asr_model) -> None:  # type: ignore[no-untyped-def]
             f"  {Path(result['audio_filepath']).name}: {json.dumps(result['transcript'])} -> "
             f"{result['intent']} {json.dumps(result['slots'])}"
         )
+
+
+def model_decoding(model) -> str:  # type: ignore[no-untyped-def]
+    return "beam search + LM" if model.decoding.strategy == "beam" else "greedy"
 
 
 def train(extra: list[str]) -> None:

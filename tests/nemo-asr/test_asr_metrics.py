@@ -176,9 +176,9 @@ def test_word_and_token_timestamps_in_frames_and_seconds():
 
 
 def test_unknown_strategy_decodes_greedily_with_a_warning(caplog):
-    decoding = CTCDecoding({"strategy": "beam", "beam": {"beam_size": 4}}, LABELS)
+    decoding = CTCDecoding({"strategy": "wfst", "beam": {"beam_size": 4}}, LABELS)
     assert decoding.strategy == "greedy_batch"
-    assert "'beam' is not implemented" in caplog.text
+    assert "'wfst' is not implemented" in caplog.text
     [hyp] = decoding.ctc_decoder_predictions_tensor(torch.tensor([ctc_frames("ok")]))
     assert hyp.text == "ok"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytorch_lightning as pl
 import torch
-from omegaconf import DictConfig, ListConfig, open_dict
+from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
 
 from nemo.collections.asr.data.audio_to_text_dataset import get_audio_to_text_dataloader
 from nemo.collections.asr.losses.ctc import CTCLoss
@@ -108,9 +108,35 @@ class EncDecCTCModel(ASRModel):
         vocabulary = self.decoder.vocabulary
         if not vocabulary:
             raise ValueError("a character CTC model needs decoder.vocabulary (its labels)")
-        decoding = CTCDecoding(decoding_cfg, vocabulary=vocabulary)
+        decoding = CTCDecoding(self._with_language_model(decoding_cfg), vocabulary=vocabulary)
         decoding.time_stride = self._time_stride()
         return decoding
+
+    def _with_language_model(self, decoding_cfg: Any) -> Any:
+        """The decoding config with its ``beam.kenlm_path`` registered as an artifact, so the
+        language model travels inside the ``.nemo`` (and a restored model reads its copy)."""
+        beam = (decoding_cfg or {}).get("beam") or {}
+        if not beam.get("kenlm_path"):
+            return decoding_cfg
+        with open_dict(self._cfg):
+            self._cfg.decoding = decoding_cfg
+        self.register_artifact("decoding.beam.kenlm_path", str(beam["kenlm_path"]))
+        return self._cfg.decoding
+
+    def change_decoding_strategy(self, decoding_cfg: Any) -> None:
+        """Decode from now on as ``decoding_cfg`` says (NeMo's method): e.g.
+        ``{"strategy": "beam", "beam": {"beam_size": 16, "beam_alpha": 0.5, "beam_beta": 1.0,
+        "kenlm_path": "lm.arpa"}}``; the config is kept for ``save_to``."""
+        decoding_cfg = OmegaConf.create(plain_dict(decoding_cfg, what="the decoding config"))
+        previous = copy.deepcopy(self._cfg.get("decoding"))
+        with open_dict(self._cfg):
+            self._cfg.decoding = decoding_cfg
+        try:
+            self.decoding = self._make_decoding(self._cfg.decoding)
+        except Exception:
+            with open_dict(self._cfg):
+                self._cfg.decoding = previous  # a refused config leaves the model as it was
+            raise
 
     def _dataset_vocabulary(self, config: Any) -> dict[str, Any]:
         """What the data sets map transcripts with: the ``labels`` of the data set config,

@@ -1,4 +1,7 @@
-"""Greedy CTC decoding: frame argmax, fold repeats, drop blanks, map ids to text.
+"""CTC decoding: greedy (frame argmax, fold repeats, drop blanks, map ids to text) or, for
+character models, prefix beam search with an optional word n-gram language model
+(``strategy: beam``; ``beam.beam_size``, ``beam.beam_alpha``, ``beam.beam_beta``,
+``beam.kenlm_path``: an ARPA file, NeMo's keys).
 
 The blank is the last index (``len(vocabulary)``), as in NeMo's CTC models. Hypotheses can carry
 timestamps: for every emitted token and every word, the frames where it starts and ends
@@ -16,6 +19,8 @@ from typing import Any
 
 import torch
 
+from nemo.collections.asr.parts.submodules.ctc_beam_search import ctc_prefix_beam_search
+from nemo.collections.asr.parts.submodules.ngram_lm import NGramLM
 from nemo.collections.asr.parts.utils.rnnt_utils import Hypothesis
 from nemo.utils import logging
 from nemo.utils.model_utils import plain_dict
@@ -29,6 +34,7 @@ __all__ = [
 ]
 
 _GREEDY_STRATEGIES = ("greedy", "greedy_batch")
+_BEAM_DEFAULTS = {"beam_size": 4, "beam_alpha": 1.0, "beam_beta": 0.0}  # NeMo's
 _SPIECE_WORD_START = "\u2581"  # sentencepiece's "▁": the token begins a new word
 
 
@@ -61,11 +67,12 @@ def ctc_greedy_decode(
 
 
 class AbstractCTCDecoding(ABC):
-    """Greedy CTC decoding shared by character and subword models.
+    """CTC decoding shared by character and subword models.
 
-    ``decoding_cfg`` is the model config's ``decoding`` section (NeMo 3.0 writes one). Only the
-    greedy strategies exist here: a config asking for another (``beam``, ``wfst``, ...) decodes
-    greedily, with a warning, so that NeMo's archives restore. Used keys: ``strategy``,
+    ``decoding_cfg`` is the model config's ``decoding`` section (NeMo 3.0 writes one). The
+    greedy strategies and, where the subclass has it (characters), ``beam``; a config asking for
+    another (``wfst``, ``flashlight``, ...) decodes greedily, with a warning, so that NeMo's
+    archives restore. Used keys: ``strategy``, ``beam`` (see the module),
     ``batch_dim_index``, ``word_seperator`` (sic, NeMo's spelling), ``compute_timestamps`` and
     ``preserve_alignments`` (top level or under ``greedy``).
     """
@@ -73,7 +80,7 @@ class AbstractCTCDecoding(ABC):
     def __init__(self, decoding_cfg: Mapping[str, Any] | None, blank_id: int) -> None:
         cfg = {} if decoding_cfg is None else plain_dict(decoding_cfg, what="the decoding config")
         strategy = cfg.get("strategy") or "greedy_batch"
-        if strategy not in _GREEDY_STRATEGIES:
+        if strategy not in (*_GREEDY_STRATEGIES, *self.beam_strategies):
             logging.warning(
                 "CTC decoding strategy %r is not implemented; decoding greedily instead (set "
                 "decoding.strategy to greedy_batch to silence this)",
@@ -93,6 +100,17 @@ class AbstractCTCDecoding(ABC):
             cfg.get("preserve_alignments") or greedy.get("preserve_alignments")
         )
         self.time_stride: float | None = None
+        beam = {**_BEAM_DEFAULTS, **(cfg.get("beam") or {})}
+        self.beam_size = int(beam["beam_size"])
+        self.beam_alpha = float(beam["beam_alpha"])
+        self.beam_beta = float(beam["beam_beta"])
+        self.kenlm_path: str | None = beam.get("kenlm_path")
+
+    beam_strategies: tuple[str, ...] = ()  # what the subclass decodes with a beam
+
+    def _beam_decode(self, log_probs: torch.Tensor) -> tuple[list[int], str, float]:
+        """Token ids, text and score of the best beam of one utterance's (T, V+1) log-probs."""
+        raise NotImplementedError
 
     @abstractmethod
     def decode_ids_to_tokens(self, tokens: Sequence[int]) -> list[str]:
@@ -140,6 +158,12 @@ class AbstractCTCDecoding(ABC):
         hypotheses = []
         for b in range(frame_ids.shape[0]):
             length = frame_ids.shape[1] if lengths is None else int(lengths[b])
+            if from_logprobs and self.strategy in self.beam_strategies:
+                tokens, text, score = self._beam_decode(outputs[b, :length])
+                hypotheses.append(
+                    Hypothesis(score=score, y_sequence=tokens, text=text, length=length)
+                )
+                continue
             ids = frame_ids[b, :length].tolist()
             emitted = ctc_greedy_offsets(ids, self.blank_id, fold_consecutive)
             tokens = [token for token, _, _ in emitted]
@@ -184,13 +208,40 @@ class AbstractCTCDecoding(ABC):
 
 
 class CTCDecoding(AbstractCTCDecoding):
-    """Character CTC decoding: ``vocabulary`` is the model's label list (blank excluded)."""
+    """Character CTC decoding: ``vocabulary`` is the model's label list (blank excluded).
+
+    With ``strategy: beam``, a prefix beam search; with ``beam.kenlm_path`` (an ARPA word
+    n-gram model, e.g. from ``tools/build_ngram_lm.py``) it scores every completed word. A
+    model whose words use characters the vocabulary lacks is refused.
+    """
+
+    beam_strategies = ("beam",)
 
     def __init__(self, decoding_cfg: Mapping[str, Any] | None, vocabulary: Sequence[str]) -> None:
         if not vocabulary:
             raise ValueError("CTCDecoding needs a non-empty vocabulary (the model's labels)")
         super().__init__(decoding_cfg, blank_id=len(vocabulary))
         self.vocabulary = list(vocabulary)
+        self._ids = {label: i for i, label in enumerate(self.vocabulary)}
+        self.language_model: NGramLM | None = None
+        if self.strategy == "beam" and self.kenlm_path:
+            self.language_model = NGramLM.read_arpa(self.kenlm_path)
+            foreign = sorted(
+                {ch for word in self.language_model.vocabulary for ch in word} - set(self._ids)
+            )
+            if foreign:
+                raise ValueError(
+                    f"language model {self.kenlm_path!r} does not match the model's vocabulary: "
+                    f"its words use {''.join(foreign)!r}, which the model cannot emit; build it "
+                    "from text in the model's labels (tools/build_ngram_lm.py)"
+                )
+
+    def _beam_decode(self, log_probs: torch.Tensor) -> tuple[list[int], str, float]:
+        best = ctc_prefix_beam_search(
+            log_probs, self.vocabulary, beam_size=self.beam_size, lm=self.language_model,
+            alpha=self.beam_alpha, beta=self.beam_beta, separator=self.word_separator,
+        )  # fmt: skip
+        return [self._ids[ch] for ch in best.text], best.text, best.score
 
     def decode_ids_to_tokens(self, tokens: Sequence[int]) -> list[str]:
         return [self.vocabulary[int(t)] for t in tokens]
