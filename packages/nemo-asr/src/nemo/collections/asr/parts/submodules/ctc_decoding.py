@@ -100,7 +100,8 @@ class AbstractCTCDecoding(ABC):
             cfg.get("preserve_alignments") or greedy.get("preserve_alignments")
         )
         self.time_stride: float | None = None
-        beam = {**_BEAM_DEFAULTS, **(cfg.get("beam") or {})}
+        given = {k: v for k, v in (cfg.get("beam") or {}).items() if v is not None}
+        beam = {**_BEAM_DEFAULTS, **given}  # NeMo's configs write null for "the default"
         self.beam_size = int(beam["beam_size"])
         self.beam_alpha = float(beam["beam_alpha"])
         self.beam_beta = float(beam["beam_beta"])
