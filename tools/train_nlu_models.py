@@ -95,7 +95,7 @@ def fine_tune(
         "optim": {"name": "adamw", "lr": 2e-3, "weight_decay": 0.01,
                   "sched": {"name": "CosineAnnealing", "warmup_ratio": 0.1, "min_lr": 1e-5}},
     })  # fmt: skip
-    trainer = _trainer(epochs if steps < 0 else 10**6, steps)
+    trainer = _trainer(epochs if steps < 0 else -1, steps)  # -1: steps alone decide
     model = IntentSlotClassificationModel(config, trainer=trainer)
     trainer.fit(model)
     model.save_to(out / f"{name}.nemo")

@@ -254,7 +254,9 @@ def test_token_classification_config_errors(tmp_path):
     config.dataset.pad_label = "NONE"
     with pytest.raises(ValueError, match="pad_label 'NONE' is not one of the labels"):
         TokenClassificationModel(config)
-    with pytest.raises(ValueError, match="number the labels 0…n-1"):
+    with pytest.raises(
+        ValueError, match=r"number the labels 0…1, each once; got \{.O.: 0, .B-item.: 2\}"
+    ):
         TokenClassificationModel(_token_config(label_ids={"O": 0, "B-item": 2}))
     config = _token_config()
     config.train_ds.labels_file = "labels.txt"
@@ -287,3 +289,18 @@ def test_span_f1_as_a_metric_sums_batches():
         round(v, 4) for v in span_f1(gold, predicted)
     ]
     assert float(metric.compute()[2]) == pytest.approx(50.0)
+
+
+def test_weighted_loss_follows_new_training_data(tmp_path):
+    train = tmp_path / "train.tsv"
+    train.write_text("sentence\tlabel\nturn on the lamp\t0\nstop\t1\n")
+    config = _text_config(train, class_labels={"class_labels_file": None})
+    config.dataset.update({"num_classes": 2, "class_balancing": "weighted_loss"})
+    config.train_ds.num_samples = -1
+    config.validation_ds.file_path = str(train)
+    model = TextClassificationModel(config)
+    assert model.loss.weight.tolist() == pytest.approx([1.0, 1.0])
+    again = tmp_path / "again.tsv"
+    again.write_text("sentence\tlabel\nstop\t1\nstop it\t1\nstop now\t1\nlamp on\t0\n")
+    model.setup_training_data({**config.train_ds, "file_path": str(again)})
+    assert model.loss.weight.tolist() == pytest.approx([2.0, 2 / 3])  # 4 / (2 * count)

@@ -66,10 +66,7 @@ class WordEncoder:
     def encode_with_mask(self, words: Sequence[str]) -> tuple[list[int], list[int]]:
         """ids and ``subtokens_mask`` (1 on each kept word's first sub-token)."""
         ids, firsts, _ = self.encode(words)
-        subtokens = [0] * len(ids)
-        for i in firsts:
-            subtokens[i] = 1
-        return ids, subtokens
+        return ids, _first_mask(len(ids), firsts)
 
     def encode_labelled(
         self,
@@ -83,9 +80,7 @@ class WordEncoder:
         """ids, ``loss_mask``, ``subtokens_mask`` and each sub-token's label (a word's label on
         its first sub-token, ``pad_label`` elsewhere)."""
         ids, firsts, owners = self.encode(words)
-        subtokens = [0] * len(ids)
-        for i in firsts:
-            subtokens[i] = 1
+        subtokens = _first_mask(len(ids), firsts)
         loss = [1 if owner >= 0 else int(not ignore_start_end) for owner in owners]
         if ignore_extra_tokens:
             loss = [
@@ -107,6 +102,14 @@ class WordEncoder:
                 UserWarning,
                 stacklevel=3,
             )
+
+
+def _first_mask(length: int, firsts: Sequence[int]) -> list[int]:
+    """``subtokens_mask``: 1 at each word's first sub-token."""
+    mask = [0] * length
+    for i in firsts:
+        mask[i] = 1
+    return mask
 
 
 class WordQueriesDataset(Dataset):

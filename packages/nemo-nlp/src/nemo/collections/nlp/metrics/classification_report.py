@@ -42,10 +42,12 @@ class ClassificationReport(Metric):
     def update(self, predictions: torch.Tensor, labels: torch.Tensor) -> None:
         predictions, labels = predictions.flatten().long(), labels.flatten().long()
         count = self.num_classes
-        if labels.numel() and (min(labels.min(), predictions.min()) < 0 or max(
-            labels.max(), predictions.max()) >= count
-        ):  # fmt: skip
-            raise ValueError(f"labels and predictions must be class ids 0…{count - 1}")
+        ids = torch.cat([labels, predictions])
+        if bool(((ids < 0) | (ids >= count)).any()):  # one device sync per batch
+            raise ValueError(
+                f"labels and predictions must be class ids 0…{count - 1}; mask out padding "
+                "(pad labels, [CLS]/[SEP]) before update"
+            )
         cells = torch.bincount(labels * count + predictions, minlength=count * count)
         self.confusion += cells.view(count, count)
 

@@ -20,6 +20,7 @@ from typing import Any
 import torch
 from omegaconf import open_dict
 
+from nemo.collections.nlp.data._sentences import class_weights
 from nemo.collections.nlp.data._words import WordEncoder, WordQueriesDataset
 from nemo.collections.nlp.metrics.classification_report import (
     ClassificationReport,
@@ -150,6 +151,22 @@ class NLPModel(ModelPT):
         self.bert_model = encoder
 
     # -- data ----------------------------------------------------------------------------------
+
+    def balance_classes(self, labels: Sequence[int], num_classes: int) -> None:
+        """``class_balancing: weighted_loss``: weigh ``self.loss`` by the inverse frequency of
+        each class in the training ``labels``. The data is set up before ``build_head``; the
+        weights wait for the loss it builds (``class_weights_for_loss``)."""
+        weights = torch.tensor(class_weights(labels, num_classes))
+        if "loss" in self._modules:
+            loss: Any = self.loss
+            loss.weight = weights  # a buffer of the loss: it moves with the model
+        else:
+            self._class_weights = weights
+
+    def class_weights_for_loss(self) -> torch.Tensor | None:
+        """The weights ``balance_classes`` kept for ``build_head``'s loss (None: unweighted)."""
+        weights: torch.Tensor | None = self.__dict__.pop("_class_weights", None)
+        return weights
 
     def _loader(self, section: Any, *, training: bool) -> torch.utils.data.DataLoader[Any]:
         """The loader of one data set config section; each model reads its own files."""

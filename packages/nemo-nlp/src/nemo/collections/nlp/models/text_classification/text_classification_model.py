@@ -15,7 +15,7 @@ from typing import Any
 import torch
 from omegaconf import OmegaConf
 
-from nemo.collections.nlp.data._sentences import class_weights, read_labelled_sentences
+from nemo.collections.nlp.data._sentences import read_labelled_sentences
 from nemo.collections.nlp.data.text_classification.text_classification_dataset import (
     TextClassificationDataset,
 )
@@ -41,7 +41,7 @@ class TextClassificationModel(NLPModel):
             activation=str(head.get("activation", "relu")),
             dropout=float(head.get("fc_dropout", 0.1)),
         )
-        self.loss = torch.nn.CrossEntropyLoss(weight=self.__dict__.pop("_class_weights", None))
+        self.loss = torch.nn.CrossEntropyLoss(weight=self.class_weights_for_loss())
         label_ids = {name: i for i, name in enumerate(self.class_labels)}
         self.classification_report = ClassificationReport(self.num_classes, label_ids)
 
@@ -82,11 +82,7 @@ class TextClassificationModel(NLPModel):
             labels_from="model.dataset.num_classes",
         ).head(int(config.get("num_samples", -1)))  # fmt: skip
         if training and self._cfg.dataset.get("class_balancing") == "weighted_loss":
-            weights = torch.tensor(class_weights(read.labels, self.num_classes))
-            if "loss" in self._modules:
-                self.loss = torch.nn.CrossEntropyLoss(weight=weights)
-            else:
-                self._class_weights = weights
+            self.balance_classes(read.labels, self.num_classes)
         dataset = TextClassificationDataset(read.words, read.labels, self.word_encoder())
         return self.data_loader(dataset, config, training=training)
 

@@ -19,7 +19,6 @@ from typing import Any
 import torch
 from omegaconf import OmegaConf, open_dict
 
-from nemo.collections.nlp.data._sentences import class_weights
 from nemo.collections.nlp.data.token_classification.token_classification_dataset import (
     TokenClassificationDataset,
 )
@@ -54,7 +53,7 @@ class TokenClassificationModel(NLPModel):
             use_transformer_init=head.get("use_transformer_init"),
         )
         self.loss = torch.nn.CrossEntropyLoss(
-            weight=self.__dict__.pop("_class_weights", None), reduction="none"
+            weight=self.class_weights_for_loss(), reduction="none"
         )
         label_ids = {name: i for i, name in enumerate(self.labels)}
         self.classification_report = ClassificationReport(len(self.labels), label_ids)
@@ -73,7 +72,10 @@ class TokenClassificationModel(NLPModel):
         if isinstance(label_ids, str):  # NeMo: a file of labels, one per line, line n is id n-1
             path = Path(label_ids)
             if not path.is_file():
-                raise FileNotFoundError(f"label_ids {label_ids!r} does not exist")
+                raise FileNotFoundError(
+                    f"model.label_ids {label_ids!r} does not exist: give a file of labels, one "
+                    "per line (line n is id n-1), a mapping, or null to read the training labels"
+                )
             names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
             label_ids = {name: i for i, name in enumerate(n for n in names if n)}
         elif label_ids is not None:
@@ -88,7 +90,10 @@ class TokenClassificationModel(NLPModel):
             _, tags = self._read(train, every_line=True)  # NeMo reads all, num_samples or not
             label_ids = get_label_ids(tags, self.pad_label_name)
         if sorted(label_ids.values()) != list(range(len(label_ids))):
-            raise ValueError("label_ids must number the labels 0…n-1, each once")
+            raise ValueError(
+                f"model.label_ids must number the labels 0…{len(label_ids) - 1}, each once; got "
+                f"{label_ids}"
+            )
         if self.pad_label_name not in label_ids:
             raise ValueError(
                 f"dataset.pad_label {self.pad_label_name!r} is not one of the labels "
@@ -107,9 +112,8 @@ class TokenClassificationModel(NLPModel):
                 self.register_artifact("class_labels.class_labels_file", source)
             return
         self._label_dir = tempfile.TemporaryDirectory(prefix="nemo-labels-")
-        name = Path(str((self._cfg.get("class_labels") or {}).get("class_labels_file")
-                        or "label_ids.csv")).name  # fmt: skip
-        path = Path(self._label_dir.name) / name
+        chosen = (self._cfg.get("class_labels") or {}).get("class_labels_file")
+        path = Path(self._label_dir.name) / Path(str(chosen or "label_ids.csv")).name
         path.write_text("\n".join(self.labels) + "\n", encoding="utf-8")
         self._cfg.class_labels = {"class_labels_file": str(path)}
         self.register_artifact("class_labels.class_labels_file", str(path))
@@ -148,12 +152,7 @@ class TokenClassificationModel(NLPModel):
         labels = [[label_ids[t] for t in row] for row in tags]
         dataset_cfg = self._cfg.dataset
         if training and dataset_cfg.get("class_balancing") == "weighted_loss":
-            flat = [label for row in labels for label in row]
-            weights = torch.tensor(class_weights(flat, len(label_ids)))
-            if "loss" in self._modules:
-                self.loss = torch.nn.CrossEntropyLoss(weight=weights, reduction="none")
-            else:
-                self._class_weights = weights
+            self.balance_classes([label for row in labels for label in row], len(label_ids))
         dataset = TokenClassificationDataset(
             words, labels, self.word_encoder(), label_ids[self.pad_label_name],
             ignore_extra_tokens=bool(dataset_cfg.get("ignore_extra_tokens", False)),
