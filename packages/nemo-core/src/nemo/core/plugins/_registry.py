@@ -58,9 +58,16 @@ class Registration:
         provider: str = RUNTIME_PROVIDER,
         info: Mapping[str, Any] | None = None,
     ) -> None:
-        values = (kind, name, target, params, aliases, description, provider, info or {})
-        for field_name, value in zip(self._FIELDS, values, strict=True):
-            object.__setattr__(self, field_name, value)
+        # Spelled out, not looped over _FIELDS: discovery builds hundreds of these.
+        _set = object.__setattr__
+        _set(self, "kind", kind)
+        _set(self, "name", name)
+        _set(self, "target", target)
+        _set(self, "params", params)
+        _set(self, "aliases", aliases)
+        _set(self, "description", description)
+        _set(self, "provider", provider)
+        _set(self, "info", info or {})
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"cannot assign to field {name!r}: a Registration is immutable")
