@@ -230,3 +230,64 @@ def test_importing_neural_types_does_not_import_torch(python) -> None:  # type: 
         "assert 'torch' not in sys.modules, 'torch imported'",
     )
     assert result.returncode == 0, result.stderr
+
+
+# NeMo 3.0's element types and each one's base class, read from its `elements.py` (every class
+# there is exported). Code written against NeMo imports these names from nemo.core.neural_types.
+_NEMO3_ELEMENT_TYPES = {
+    "VoidType": "ElementType", "ChannelType": "ElementType", "EmbeddedTextType": "ChannelType",
+    "LogitsType": "ElementType", "ProbsType": "ElementType", "LogprobsType": "ElementType",
+    "LabelsType": "ElementType", "HypothesisType": "LabelsType", "LengthsType": "ElementType",
+    "LossType": "ElementType", "EncodedRepresentation": "ChannelType",
+    "AcousticEncodedRepresentation": "EncodedRepresentation", "AudioSignal": "ElementType",
+    "VideoSignal": "ElementType", "SpectrogramType": "ChannelType",
+    "MelSpectrogramType": "SpectrogramType", "MFCCSpectrogramType": "SpectrogramType",
+    "PredictionsType": "LabelsType", "RegressionValuesType": "PredictionsType",
+    "CategoricalValuesType": "PredictionsType", "MaskType": "PredictionsType",
+    "Index": "ElementType", "Target": "ElementType", "ClassificationTarget": "Target",
+    "ImageValue": "ElementType", "NormalizedImageValue": "ImageValue",
+    "ImageFeatureValue": "ImageValue", "StringType": "ElementType", "StringLabel": "StringType",
+    "BoolType": "ElementType", "IntType": "ElementType", "FloatType": "ElementType",
+    "TokenIndex": "IntType", "Length": "IntType",
+    "ProbabilityDistributionSamplesType": "ElementType",
+    "NormalDistributionSamplesType": "ProbabilityDistributionSamplesType",
+    "SequenceToSequenceAlignmentType": "ElementType", "NormalDistributionMeanType": "ElementType",
+    "NormalDistributionLogVarianceType": "ElementType", "TokenDurationType": "ElementType",
+    "TokenLogDurationType": "ElementType", "LogDeterminantType": "ElementType",
+}  # fmt: skip
+
+
+def test_every_nemo3_element_type_exists_with_its_base_class() -> None:
+    from nemo.core import neural_types
+    from nemo.core.neural_types import elements
+
+    ours = {
+        name
+        for name in elements.__all__
+        if isinstance(getattr(elements, name), type) and name != "ElementType"
+    }
+    assert ours == set(_NEMO3_ELEMENT_TYPES)
+    for name, base in _NEMO3_ELEMENT_TYPES.items():
+        cls = getattr(neural_types, name)
+        assert cls.__bases__ == (getattr(neural_types, base),), name
+
+
+def test_probabilities_are_not_log_probabilities() -> None:
+    from nemo.core.neural_types import LogprobsType, ProbsType
+
+    probs = NeuralType(("B", "T", "D"), ProbsType())
+    assert probs.compare(NeuralType(("B", "T", "D"), ProbsType())) == R.SAME
+    assert probs.compare(NeuralType(("B", "T", "D"), LogprobsType())) == R.INCOMPATIBLE
+
+
+def test_video_signals_must_agree_on_the_frame_rate() -> None:
+    from nemo.core.neural_types import VideoSignal
+
+    v25 = NeuralType(("B", "T", "C", "H", "W"), VideoSignal(25))
+    assert v25.compare(NeuralType(("B", "T", "C", "H", "W"), VideoSignal(25))) == R.SAME
+    assert v25.compare(NeuralType(("B", "T", "C", "H", "W"), VideoSignal(30))) == (
+        R.SAME_TYPE_INCOMPATIBLE_PARAMS
+    )
+    assert NeuralType(("B", "T", "C", "H", "W"), VideoSignal()).compare(v25) == R.SAME
+    with pytest.raises(ValueError, match="VideoSignal fps must be a positive int"):
+        VideoSignal(0)

@@ -161,6 +161,28 @@ def test_prepare_lr_scheduler_computes_max_steps_from_epochs(registered):
     assert schedule["scheduler"].max_steps == 12  # ceil(ceil(50/8) / 2) * 3
 
 
+def test_a_schedule_of_zero_steps_is_refused_with_the_reason(registered, caplog):
+    # 4 processes get 3 of the 10 samples each: no full batch of 4 with drop_last
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.zeros(10)), 4, drop_last=True
+    )
+    config = {"name": "LinearDecay", "t_max_epochs": 3, "t_num_workers": 4}
+    with pytest.raises(ValueError, match=r"is 0: each of the 4 .* gets 3 of the 10 .*"
+                       r"batch_size 4 \(drop_last=True\).*set sched.max_steps"):  # fmt: skip
+        prepare_lr_scheduler(_sgd(), config, train_dataloader=loader)
+    # limit_train_batches=0 means no training at all: nothing to schedule, said once
+    config.update(t_num_workers=1, t_limit_train_batches=0)
+    assert prepare_lr_scheduler(_sgd(), config, train_dataloader=loader) is None
+    assert "limit_train_batches is 0" in caplog.text
+
+
+def test_a_negative_max_steps_is_no_scheduler_or_an_error_as_in_nemo(registered, caplog):
+    assert prepare_lr_scheduler(_sgd(), {"name": "LinearDecay", "max_steps": -1}) is None
+    assert "max_steps is -1" in caplog.text
+    with pytest.raises(ValueError, match="non-negative number of steps.*got -5"):
+        prepare_lr_scheduler(_sgd(), {"name": "LinearDecay", "max_steps": -5})
+
+
 def test_prepare_lr_scheduler_without_length_warns(registered, caplog):
     assert prepare_lr_scheduler(_sgd(), {"name": "LinearDecay"}) is None
     assert "set sched.max_steps" in caplog.text.lower()
@@ -180,8 +202,12 @@ def test_prepare_lr_scheduler_without_length_warns(registered, caplog):
         ((3, 1, 5, 1, 1000, 32, False), 15),  # an int limit is a number of batches
         ((2, 1, 0.5, 1, 1000, 32, False), 32),  # a float one a fraction: int(32 * 0.5) * 2
         ((2, 3, 0.5, 1, 1000, 32, False), 12),  # accumulation rounds up: ceil(16 / 3) * 2
-        ((4, 1, 0.001, 1, 100, 10, False), 4),  # at least one batch when not accumulating
-        ((4, 2, 0.001, 1, 100, 10, False), 0),  # (NeMo's formula: none when accumulating)
+        # NeMo 3.0 dropped v1's "at least one batch": a limit that leaves none gives 0, and
+        # so does a DDP shard too small for one full batch (checked against it on 7200 cases)
+        ((4, 1, 0.001, 1, 100, 10, False), 0),
+        ((4, 2, 0.001, 1, 100, 10, False), 0),
+        ((3, 1, 1.0, 4, 10, 10, True), 0),
+        ((3, 1, 0.5, 2, 7, 3, False), 3),  # ceil(4/3)=2 batches, int(2 * 0.5) = 1 per epoch
         ((1, 1, 0.0, 1, 100, 10, False), 0),  # limit 0.0 disables training
         ((5, 1, 1.0, 4, 10, 3, False), 5),  # 4 processes: ceil(10/4)=3 samples each, 1 batch
         ((5, 1, 1.0, 0, 10, 3, True), 15),  # 0 workers counts as 1

@@ -130,6 +130,36 @@ def test_novograd_state_has_nemos_keys_and_round_trips():
     assert clone.state_dict()["state"][0]["exp_avg_sq"] == state["exp_avg_sq"]
 
 
+def test_novograd_moments_are_float64_for_float64_parameters():
+    # decision (module docstring): NeMo rounds them to float32, ~1e-7 relative off after a step
+    p = torch.nn.Parameter(torch.ones(3, dtype=torch.float64))
+    optimizer = Novograd([p], lr=0.1, amsgrad=True)
+    p.grad = torch.full((3,), 1.0 + 1e-12, dtype=torch.float64)
+    optimizer.step()
+    state = optimizer.state[p]
+    assert state["exp_avg_sq"].dtype == state["max_exp_avg_sq"].dtype == torch.float64
+    assert state["exp_avg_sq"].item() == pytest.approx(3 * (1.0 + 1e-12) ** 2, rel=1e-15)
+
+
+def test_novograd_float16_parameters_keep_float32_moments_and_train_past_65504():
+    # NeMo's fp16 norm**2 overflows to inf here: the update is 0 and the weight never moves
+    p = torch.nn.Parameter(torch.ones(100, dtype=torch.float16))
+    optimizer = Novograd([p], lr=0.1)
+    p.grad = torch.full((100,), 30.0, dtype=torch.float16)  # norm 300, squared 90000
+    optimizer.step()
+    assert optimizer.state[p]["exp_avg_sq"].dtype == torch.float32
+    assert optimizer.state[p]["exp_avg_sq"].item() == 90000.0
+    torch.testing.assert_close(p.detach(), torch.full((100,), 0.99, dtype=torch.float16))
+    # torch's load_state_dict would round them to float16 (90000 -> inf): they keep their width
+    clone = torch.nn.Parameter(p.detach().clone())
+    restored = Novograd([clone], lr=0.1)
+    restored.load_state_dict(optimizer.state_dict())
+    clone.grad = p.grad.clone()
+    restored.step()
+    assert restored.state[clone]["exp_avg_sq"].dtype == torch.float32
+    assert restored.state[clone]["exp_avg_sq"].item() == 90000.0
+
+
 def test_novograd_closure_and_params_without_gradient():
     used, unused = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2))
     optimizer = Novograd([used, unused], lr=0.1)

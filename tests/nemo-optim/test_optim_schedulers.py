@@ -188,6 +188,20 @@ def test_square_root_constant_policy_resolves_a_ratio():
     assert _close(lrs, [0.5] * 5 + [0.3])
 
 
+def test_t5_inverse_square_root_takes_a_constant_ratio():
+    # NeMo 3.0 raises a TypeError for this documented option (1 / None**0.5)
+    lrs = _run("T5InverseSquareRootAnnealing", 0.3, 8, constant_ratio=0.4, max_steps=10)
+    assert _close(lrs, [0.5] * 5 + [1 / s**0.5 for s in range(5, 8)])
+
+
+def test_warmup_hold_policy_without_max_steps_holds_forever():
+    # NeMo 3.0 raises a TypeError at step 4 (warm-up 3 steps): see WarmupHoldPolicy's docstring
+    lrs = _run("WarmupHoldPolicy", 0.1, 200, warmup_steps=3, hold_steps=2)
+    assert _close(lrs[:4], [0.025, 0.05, 0.075, 0.1]) and lrs[4:] == [0.1] * 196
+    with pytest.raises(ValueError, match="hold_ratio"):
+        _run("WarmupHoldPolicy", 0.1, 1, hold_ratio=0.5)
+
+
 def test_polynomial_cycle_extends_the_horizon():
     lrs = _run("PolynomialDecayAnnealing", 1.0, 10, max_steps=4, cycle=True, min_lr=0.0)
     # within the horizon: 1 - s/4; past max_steps every policy returns min_lr

@@ -161,6 +161,11 @@ class WarmupHoldPolicy(WarmupPolicy):
     """Warm-up, then the base learning rate held for ``hold_steps`` before annealing.
 
     ``hold_steps`` or ``hold_ratio`` (of ``max_steps``), and :class:`WarmupPolicy`'s arguments.
+
+    Decision: ``max_steps=None`` means training without an end, as for :class:`WarmupPolicy`
+    and as NeMo's docstring says. NeMo 3.0 itself accepts it and then raises a TypeError
+    (``step > None``) at the first step after the hold, mid-training: a bug, not a refusal, so
+    it is not copied. A ``hold_ratio`` without ``max_steps`` is refused at construction.
     """
 
     def __init__(

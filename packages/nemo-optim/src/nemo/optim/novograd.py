@@ -6,6 +6,13 @@ correction, and weight decay is added after the gradient is normalised. The stat
 (``step``, ``exp_avg``, scalar ``exp_avg_sq``, ``max_exp_avg_sq``) are NeMo's, so optimizer
 states saved by NeMo load here.
 
+Decision: the scalar moments are kept in float32 or the parameter's dtype, whichever is wider.
+NeMo keeps them in float32 always (``torch.zeros([])``): we match it for float32, float16 and
+bfloat16 parameters (where float32 is what keeps a squared norm above 65504 from overflowing;
+the norm is computed in that dtype too, so a float16 gradient of norm 300 still trains), and
+depart from it for float64 parameters, where NeMo rounds the moment to float32 and its updates
+drift from the equations by ~1e-7 relative after one step; ours follow them to float64 precision.
+
 Decision: NeMo normalises ``p.grad`` in place, so after ``step()`` the gradient a user (or a
 gradient-norm logger) reads is no longer the gradient. This implementation leaves ``p.grad``
 untouched; the parameter update is the same.
@@ -62,19 +69,33 @@ class Novograd(PerParameterOptimizer):
         for group in self.param_groups:  # states pickled before amsgrad existed
             group.setdefault("amsgrad", False)
 
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Like ``Optimizer.load_state_dict``, which casts every floating state tensor to its
+        parameter's dtype: that would round a float16 parameter's float32 moments to float16
+        (90000 becomes inf), so the saved moments are put back at their own width."""
+        saved = state_dict["state"]
+        super().load_state_dict(state_dict)
+        for saved_group, group in zip(state_dict["param_groups"], self.param_groups, strict=True):
+            for param_id, p in zip(saved_group["params"], group["params"], strict=True):
+                for key in _MOMENTS:
+                    moment = saved.get(param_id, {}).get(key)
+                    if isinstance(moment, torch.Tensor):
+                        self.state[p][key] = moment.to(p.device, _moment_dtype(p), copy=True)
+
     def _update(self, p: torch.Tensor, grad: torch.Tensor, group: dict[str, Any]) -> None:
         state = self.state[p]
+        moment_dtype = _moment_dtype(p)
         if not state:
             state["step"] = 0
             state["exp_avg"] = torch.zeros_like(p)
-            state["exp_avg_sq"] = torch.zeros([], dtype=p.dtype, device=p.device)
+            state["exp_avg_sq"] = torch.zeros([], dtype=moment_dtype, device=p.device)
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = torch.zeros([], dtype=p.dtype, device=p.device)
+                state["max_exp_avg_sq"] = torch.zeros([], dtype=moment_dtype, device=p.device)
         beta1, beta2 = group["betas"]
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
         state["step"] += 1
 
-        norm = grad.norm().pow(2)
+        norm = torch.linalg.vector_norm(grad, dtype=moment_dtype).pow(2)
         if exp_avg_sq == 0:  # first step: the moment starts at the first gradient's norm
             exp_avg_sq.copy_(norm)
         else:
@@ -98,3 +119,10 @@ class Novograd(PerParameterOptimizer):
             p.sub_(exp_avg * factor.clamp(max=group["lr"]))
         else:
             p.add_(exp_avg, alpha=-group["lr"])
+
+
+_MOMENTS = ("exp_avg_sq", "max_exp_avg_sq")
+
+
+def _moment_dtype(p: torch.Tensor) -> torch.dtype:
+    return torch.promote_types(p.dtype, torch.float32)

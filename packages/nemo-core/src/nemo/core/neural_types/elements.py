@@ -47,6 +47,7 @@ __all__ = [
     "NormalizedImageValue",
     "PredictionsType",
     "ProbabilityDistributionSamplesType",
+    "ProbsType",
     "RegressionValuesType",
     "SequenceToSequenceAlignmentType",
     "SpectrogramType",
@@ -56,6 +57,7 @@ __all__ = [
     "TokenDurationType",
     "TokenIndex",
     "TokenLogDurationType",
+    "VideoSignal",
     "VoidType",
 ]
 
@@ -150,6 +152,10 @@ class LogitsType(ElementType):
     """Unnormalised scores (logits)."""
 
 
+class ProbsType(ElementType):
+    """Probabilities, such as a softmax output."""
+
+
 class LogprobsType(ElementType):
     """Log-probabilities, such as a log-softmax output."""
 
@@ -186,6 +192,15 @@ class LossType(ElementType):
     """A loss value."""
 
 
+def _positive_rate(type_name: str, parameter: str, unit: str, value: int | None) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+        raise ValueError(
+            f"{type_name} {parameter} must be a positive int ({unit}) or None (any rate), "
+            f"got {value!r}"
+        )
+    return value
+
+
 class AudioSignal(ElementType):
     """An audio waveform.
 
@@ -194,15 +209,26 @@ class AudioSignal(ElementType):
     """
 
     def __init__(self, freq: int | None = None) -> None:
-        if freq is not None and (isinstance(freq, bool) or not isinstance(freq, int) or freq <= 0):
-            raise ValueError(
-                f"AudioSignal freq must be a positive int (Hz) or None (any rate), got {freq!r}"
-            )
-        self._freq = freq
+        self._freq = _positive_rate("AudioSignal", "freq", "Hz", freq)
 
     @property
     def type_parameters(self) -> dict[str, Any]:
         return {"freq": self._freq}
+
+
+class VideoSignal(ElementType):
+    """A video: a sequence of frames.
+
+    Args:
+        fps: frames per second; ``None`` accepts video of any frame rate.
+    """
+
+    def __init__(self, fps: int | None = None) -> None:
+        self._fps = _positive_rate("VideoSignal", "fps", "frames per second", fps)
+
+    @property
+    def type_parameters(self) -> dict[str, Any]:
+        return {"fps": self._fps}
 
 
 class Index(ElementType):

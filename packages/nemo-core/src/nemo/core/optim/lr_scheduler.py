@@ -103,8 +103,6 @@ def compute_max_steps(
         steps_per_epoch = min(steps_per_epoch, int(limit_train_batches))
     elif steps_per_epoch != float("inf"):
         steps_per_epoch = int(steps_per_epoch * limit_train_batches)
-        if accumulate_grad_batches == 1:
-            steps_per_epoch = max(steps_per_epoch, 1)
     return math.ceil(steps_per_epoch / accumulate_grad_batches) * max_epochs
 
 
@@ -200,7 +198,19 @@ def _name_of_params(params_cls: type) -> str:
 def _max_steps(config: Mapping[str, Any], train_dataloader: Any) -> int | None:
     """``max_steps`` of the config, or computed from ``t_max_epochs`` and the train loader."""
     if config.get("max_steps") is not None:
-        return int(config["max_steps"])
+        max_steps = int(config["max_steps"])
+        if max_steps == -1:  # Lightning's "no limit", as a trainer's max_steps passes it on
+            logging.warning(
+                "sched.max_steps is -1 (no step limit): the scheduler is not created. Set a "
+                "positive max_steps, or leave it unset and give the trainer max_epochs."
+            )
+            return None
+        if max_steps < 0:
+            raise ValueError(
+                f"sched.max_steps must be a non-negative number of steps (or -1: no scheduler), "
+                f"got {max_steps}"
+            )
+        return max_steps
     if config.get("t_max_epochs") is None:
         logging.warning(
             "Neither `max_steps` nor `t_max_epochs` is known for the scheduler (no trainer with "
@@ -218,15 +228,34 @@ def _max_steps(config: Mapping[str, Any], train_dataloader: Any) -> int | None:
     num_samples, batch_size, drop_last, num_workers = _loader_shape(
         train_dataloader, int(config.get("t_num_workers") or 1)
     )
-    return compute_max_steps(
+    limit = config.get("t_limit_train_batches", 1.0)
+    max_steps = compute_max_steps(
         max_epochs=int(config["t_max_epochs"]),
         accumulate_grad_batches=int(config.get("t_accumulate_grad_batches") or 1),
-        limit_train_batches=config.get("t_limit_train_batches", 1.0),
+        limit_train_batches=limit,
         num_workers=num_workers,
         num_samples=num_samples,
         batch_size=batch_size,
         drop_last=drop_last,
     )
+    if max_steps == 0 and int(config["t_max_epochs"]) > 0:
+        if limit == 0:
+            logging.warning(
+                "trainer.limit_train_batches is 0, so there is no training step to schedule: "
+                "the scheduler is not created."
+            )
+            return None
+        per_process = math.ceil(num_samples / max(1, num_workers))
+        raise ValueError(
+            f"the scheduler's max_steps, computed from max_epochs, is 0: each of the "
+            f"{max(1, num_workers)} data-parallel processes gets {per_process} of the "
+            f"{num_samples} training samples, which with batch_size {batch_size} "
+            f"(drop_last={drop_last}), limit_train_batches {limit} and "
+            f"accumulate_grad_batches {config.get('t_accumulate_grad_batches') or 1} make no "
+            "optimizer step per epoch. Use a smaller batch_size, drop_last=False, a larger "
+            "limit_train_batches or more data, or set sched.max_steps."
+        )
+    return max_steps
 
 
 def _loader_shape(loader: Any, num_workers: int) -> tuple[int, int, bool, int]:
