@@ -3,6 +3,7 @@ decoding strategy on the shipped recognizer, the archive, the build tool."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import subprocess
@@ -140,3 +141,28 @@ def test_the_bundled_language_model_rebuilds_byte_for_byte(tmp_path):
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     assert out.read_bytes() == (REPO / "data" / "lm" / "commands_3gram.arpa").read_bytes()
+
+
+def test_an_archive_whose_language_model_does_not_fit_is_refused_at_restore(recognizer, tmp_path):
+    from nemo.collections.asr.models import EncDecCTCModel
+
+    good = NGramLM.train(["turn on the lamp"], order=2).write_arpa(tmp_path / "lm.arpa")
+    recognizer.change_decoding_strategy(
+        {"strategy": "beam", "beam": {"beam_size": 4, "kenlm_path": str(good)}}
+    )
+    try:
+        recognizer.save_to(tmp_path / "beam.nemo")
+    finally:
+        recognizer.change_decoding_strategy({"strategy": "greedy_batch"})
+    bad = NGramLM.train(["turn ON the lamp"], order=2).write_arpa(tmp_path / "bad.arpa")
+    tampered = tmp_path / "tampered.nemo"
+    with tarfile.open(tmp_path / "beam.nemo") as source, tarfile.open(tampered, "w") as target:
+        for member in source.getmembers():
+            data = source.extractfile(member) if member.isfile() else None
+            if member.name.endswith("lm.arpa"):
+                payload = bad.read_bytes()
+                member.size = len(payload)
+                data = io.BytesIO(payload)
+            target.addfile(member, data)
+    with pytest.raises(ValueError, match=r"does not match the model's vocabulary: its words use"):
+        EncDecCTCModel.restore_from(tampered, map_location="cpu")

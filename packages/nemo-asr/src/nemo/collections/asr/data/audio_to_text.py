@@ -13,6 +13,11 @@ Char datasets take ``labels`` and NeMo's parser options; BPE datasets take a tok
 ``text_to_ids`` (NeMo's ``TokenizerSpec``) or a ``sentencepiece.SentencePieceProcessor``.
 Transcripts are tokenised when an item is loaded, not up front, so a large manifest costs no
 token lists in memory.
+
+Bad audio is found when a map-style dataset is built: a missing file always, an unreadable or
+empty one (or an offset past its end) with ``check_audio=True``; either raises with the
+manifest's ``file:line`` or, with ``skip_bad_lines=True``, is left out and counted. A file that
+still fails when loaded raises with its ``file:line`` too.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from nemo.collections.asr.data.tarred_shards import (
     shards_for_worker,
     shuffle_buffer,
 )
+from nemo.collections.asr.parts.preprocessing.audio_check import check_manifest_audio
 from nemo.collections.asr.parts.preprocessing.featurizer import WaveformFeaturizer
 from nemo.collections.asr.parts.preprocessing.manifest import ManifestEntries, read_manifest
 from nemo.collections.asr.parts.preprocessing.parsers import CharParser, make_parser
@@ -177,14 +183,23 @@ class _Utterances:
         trim: bool,
         return_sample_id: bool,
         skip_bad_lines: bool,
+        check_audio: bool | None,
     ) -> None:
-        self.manifest = read_manifest(
+        manifest = read_manifest(
             manifest_filepath,
             min_duration=min_duration,
             max_duration=max_duration,
             max_utts=max_utts,
             skip_bad_lines=skip_bad_lines,
         )
+        if check_audio is not None:  # None: the audio is in tar shards, read as it streams
+            manifest = check_manifest_audio(
+                manifest,
+                sample_rate=sample_rate,
+                read_headers=check_audio,
+                skip_bad_lines=skip_bad_lines,
+            )
+        self.manifest = manifest
         self.transcripts = transcripts
         self.featurizer = WaveformFeaturizer(
             sample_rate=sample_rate, int_values=int_values, augmentor=augmentor
@@ -265,7 +280,8 @@ class _AudioTextDataset(_SpeechDataset, Dataset):
 
 
 class AudioToCharDataset(_AudioTextDataset):
-    """Audio and character ids from manifests (NeMo's constructor; ``skip_bad_lines`` is ours)."""
+    """Audio and character ids from manifests (NeMo's constructor; ``skip_bad_lines`` and
+    ``check_audio`` are ours: see :mod:`~nemo.collections.asr.parts.preprocessing.audio_check`)."""
 
     def __init__(
         self,
@@ -287,6 +303,7 @@ class AudioToCharDataset(_AudioTextDataset):
         parser: str | CharParser = "en",
         return_sample_id: bool = False,
         skip_bad_lines: bool = False,
+        check_audio: bool = False,
     ) -> None:
         self.labels = list(labels)
         transcripts = _char_transcripts(
@@ -311,6 +328,7 @@ class AudioToCharDataset(_AudioTextDataset):
             trim=trim,
             return_sample_id=return_sample_id,
             skip_bad_lines=skip_bad_lines,
+            check_audio=check_audio,
         )
         super().__init__(utterances)
         _warn_unknown_characters(transcripts, self.manifest, manifest_filepath, unk_index)
@@ -337,6 +355,7 @@ class AudioToBPEDataset(_AudioTextDataset):
         use_start_end_token: bool = True,
         return_sample_id: bool = False,
         skip_bad_lines: bool = False,
+        check_audio: bool = False,
     ) -> None:
         self.tokenizer = tokenizer
         utterances = _Utterances(
@@ -351,6 +370,7 @@ class AudioToBPEDataset(_AudioTextDataset):
             trim=trim,
             return_sample_id=return_sample_id,
             skip_bad_lines=skip_bad_lines,
+            check_audio=check_audio,
         )
         super().__init__(utterances)
 
@@ -480,6 +500,7 @@ class TarredAudioToCharDataset(_TarredAudioTextDataset):
             trim=trim,
             return_sample_id=return_sample_id,
             skip_bad_lines=skip_bad_lines,
+            check_audio=None,
         )
         super().__init__(
             audio_tar_filepaths,
@@ -528,6 +549,7 @@ class TarredAudioToBPEDataset(_TarredAudioTextDataset):
             trim=trim,
             return_sample_id=return_sample_id,
             skip_bad_lines=skip_bad_lines,
+            check_audio=None,
         )
         super().__init__(
             audio_tar_filepaths,

@@ -12,7 +12,9 @@ Config keys (NeMo's, plus the extensions marked *):
   ``labels`` (char models), ``max_duration``, ``min_duration``, ``max_utts``, ``int_values``,
   ``trim_silence``, ``normalize_transcripts``, ``parser`` (``en``/``base``), ``blank_index``,
   ``unk_index``, ``use_start_end_token`` (BPE), ``return_sample_id``, ``skip_bad_lines`` *,
-  ``augmentor`` (see :mod:`...parts.preprocessing.perturb`);
+  ``check_audio`` * (open every file when the dataset is built: see
+  :mod:`...parts.preprocessing.audio_check`), ``augmentor`` (see
+  :mod:`...parts.preprocessing.perturb`);
 * tarred: ``is_tarred``, ``tarred_audio_filepaths``, ``tarred_shard_strategy`` (``scatter`` /
   ``replicate``), ``shuffle_n`` (default ``4 * batch_size`` when shuffling);
 * loader: ``batch_size``, ``shuffle`` (default False: a model sets True for training),
@@ -99,6 +101,7 @@ def get_char_dataset(config: Any, augmentor: AudioAugmentor | None = None) -> Au
     config = _plain(config)
     return AudioToCharDataset(
         manifest_filepath=_required(config, "manifest_filepath", "character"),
+        check_audio=bool(config.get("check_audio", False)),
         **_char_options(config),
         **_common(config, augmentor),
     )
@@ -113,6 +116,7 @@ def get_bpe_dataset(
         manifest_filepath=_required(config, "manifest_filepath", "BPE"),
         tokenizer=tokenizer,
         use_start_end_token=config.get("use_start_end_token", True),
+        check_audio=bool(config.get("check_audio", False)),
         **_common(config, augmentor),
     )
 

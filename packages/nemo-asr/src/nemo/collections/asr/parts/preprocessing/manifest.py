@@ -39,6 +39,7 @@ __all__ = [
     "ManifestEntry",
     "ManifestError",
     "read_manifest",
+    "report_skipped_lines",
     "split_manifest_paths",
 ]
 
@@ -172,6 +173,22 @@ class ManifestEntries(Sequence[ManifestEntry]):
     @property
     def total_duration(self) -> float:
         return math.fsum(self._duration)
+
+    @property
+    def manifest_paths(self) -> list[Path]:
+        return list(self._manifests)
+
+    def select(self, indices: Sequence[int]) -> ManifestEntries:
+        """The entries at ``indices``, in that order (same manifests, same line numbers)."""
+        chosen = ManifestEntries()
+        chosen._manifests = self._manifests
+        for name in ("_manifest", "_line", "_duration", "_offset", "_orig_sr"):
+            column = getattr(self, name)
+            setattr(chosen, name, array(column.typecode, (column[i] for i in indices)))
+        for name in ("_audio", "_text", "_speaker"):
+            column = getattr(self, name)
+            setattr(chosen, name, [column[i] for i in indices])
+        return chosen
 
 
 class _Reader:
@@ -327,16 +344,21 @@ class _Reader:
     def report(self, paths: Sequence[Path]) -> None:
         names = ", ".join(str(p) for p in paths)
         if self.skipped:
-            shown = "; ".join(self.skipped[:5]) + ("; ..." if len(self.skipped) > 5 else "")
-            logging.warning(
-                f"skipped {len(self.skipped)} bad manifest line(s) in {names} "
-                f"(skip_bad_lines: true): {shown}"
-            )
+            report_skipped_lines(self.skipped, paths)
         entries = self.entries
         logging.info(
             f"manifest {names}: {len(entries)} utterances, {entries.total_duration / 3600:.2f} h; "
             f"{self.filtered} filtered by duration ({self.filtered_seconds / 3600:.2f} h)"
         )
+
+
+def report_skipped_lines(skipped: Sequence[str], paths: Sequence[Path]) -> None:
+    """One warning for all the lines ``skip_bad_lines`` left out (``file:line: reason`` each)."""
+    names = ", ".join(str(p) for p in paths)
+    shown = "; ".join(skipped[:5]) + ("; ..." if len(skipped) > 5 else "")
+    logging.warning(
+        f"skipped {len(skipped)} bad manifest line(s) in {names} (skip_bad_lines: true): {shown}"
+    )
 
 
 def split_manifest_paths(manifest_filepath: str | Path | Sequence[str | Path]) -> list[Path]:

@@ -102,8 +102,13 @@ class AudioSegment:
                 frames = int(duration * sample_rate) if duration > 0 else -1
                 samples = handle.read(frames=frames, dtype="int32" if int_values else "float32")
         except (sf.LibsndfileError, RuntimeError, OSError) as error:
-            name = audio_file if isinstance(audio_file, (str, Path)) else "<stream>"
-            raise OSError(f"cannot read audio {name}: {error}") from error
+            raise OSError(f"cannot read audio {_name(audio_file)}: {error}") from error
+        if len(samples) == 0:
+            where = f" from offset {offset} s" if offset > 0 else ""
+            raise OSError(
+                f"audio {_name(audio_file)} has no samples{where} (an empty or truncated file, "
+                "or an offset past its end?)"
+            )
         return cls(samples, sample_rate, target_sr=target_sr, trim=trim, trim_db=trim_db)
 
     @classmethod
@@ -179,6 +184,10 @@ class AudioSegment:
             f"AudioSegment({self.num_samples} samples, {self._sample_rate} Hz, "
             f"{self.duration:.2f} s, {self.rms_db:.1f} dBFS)"
         )
+
+
+def _name(audio_file: AudioSource) -> str:
+    return str(audio_file) if isinstance(audio_file, (str, Path)) else "<stream>"
 
 
 def _to_float_tensor(samples: Any) -> torch.Tensor:

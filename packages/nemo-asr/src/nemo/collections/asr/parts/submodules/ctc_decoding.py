@@ -234,7 +234,9 @@ class CTCDecoding(AbstractCTCDecoding):
                 raise ValueError(
                     f"language model {self.kenlm_path!r} does not match the model's vocabulary: "
                     f"its words use {''.join(foreign)!r}, which the model cannot emit; build it "
-                    "from text in the model's labels (tools/build_ngram_lm.py)"
+                    "from text in the model's labels (tools/build_ngram_lm.py), or decode "
+                    "without it (decoding.strategy: greedy_batch, e.g. in restore_from's "
+                    "override_config_path)"
                 )
 
     def _beam_decode(self, log_probs: torch.Tensor) -> tuple[list[int], str, float]:
