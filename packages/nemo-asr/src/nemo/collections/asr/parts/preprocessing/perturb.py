@@ -10,6 +10,13 @@ Configured from YAML like NeMo's ``augmentor:`` section, one mapping per perturb
       shift: {prob: 0.3, min_shift_ms: -50, max_shift_ms: 50}
       noise: {prob: 0.5, manifest_path: noise.json, min_snr_db: 10, max_snr_db: 30}
       impulse: {prob: 0.2, manifest_path: rirs.json}
+    # rooms and channels (ours), simulated: nothing to download
+      room: {prob: 0.3, min_rt60: 0.15, max_rt60: 0.7}          # image-source reverberation
+      noise_color: {prob: 0.3, colors: [white, pink, brown], min_snr_db: 5, max_snr_db: 30}
+      babble: {prob: 0.2, manifest_path: train.json, min_speakers: 3, max_speakers: 7}
+      telephone: {prob: 0.1, mu_law_prob: 0.5}                  # 300-3400 Hz, G.711 mu-law
+      loudness: {prob: 0.3, min_rms_dbfs: -45, max_rms_dbfs: -15}
+      pitch: {prob: 0.2, min_semitones: -3, max_semitones: 3}   # pitch without tempo
 
 Randomness: every perturbation draws from one generator shared through the augmentor (or its
 own, when its config has ``rng: <int>``). Without ``seed``, data loaded in the training process
@@ -31,6 +38,7 @@ from typing import Any
 
 import torch
 
+from nemo.collections.asr.parts.preprocessing import acoustics
 from nemo.collections.asr.parts.preprocessing.manifest import ManifestEntries, read_manifest
 from nemo.collections.asr.parts.preprocessing.resample import resample, speed_ratio
 from nemo.collections.asr.parts.preprocessing.segment import AudioSegment
@@ -39,12 +47,18 @@ from nemo.utils.model_utils import plain_dict
 
 __all__ = [
     "AudioAugmentor",
+    "BabblePerturbation",
+    "ColoredNoisePerturbation",
     "GainPerturbation",
     "ImpulsePerturbation",
+    "LoudnessPerturbation",
     "NoisePerturbation",
     "Perturbation",
+    "PitchPerturbation",
+    "RoomReverbPerturbation",
     "ShiftPerturbation",
     "SpeedPerturbation",
+    "TelephonePerturbation",
     "WhiteNoisePerturbation",
     "perturbation_types",
     "process_augmentations",
@@ -299,11 +313,22 @@ class ImpulsePerturbation(Perturbation):
         data.samples = self.convolve(data.samples, impulse.samples)
 
     def convolve(self, samples: torch.Tensor, impulse: torch.Tensor) -> torch.Tensor:
+        return self._convolve(samples, impulse, shift=self._shift, normalize=self._normalize)
+
+    @staticmethod
+    def convolve_aligned(samples: torch.Tensor, impulse: torch.Tensor) -> torch.Tensor:
+        """``samples`` through ``impulse`` aligned on its peak and scaled to unit energy."""
+        return ImpulsePerturbation._convolve(samples, impulse, shift=True, normalize=True)
+
+    @staticmethod
+    def _convolve(
+        samples: torch.Tensor, impulse: torch.Tensor, *, shift: bool, normalize: bool
+    ) -> torch.Tensor:
         if impulse.numel() == 0 or samples.numel() == 0:
             return samples
-        if self._shift:
+        if shift:
             impulse = impulse[int(impulse.abs().argmax()) :]
-        if self._normalize:
+        if normalize:
             energy = float(impulse.to(torch.float64).pow(2).sum().sqrt())
             if energy > 0:
                 impulse = impulse / energy
@@ -314,6 +339,198 @@ class ImpulsePerturbation(Perturbation):
         return wet.to(samples.dtype)
 
 
+class RoomReverbPerturbation(Perturbation):
+    """Reverberation of a simulated room: a shoebox of random size (``min_room``..``max_room``
+    metres per side), a reverberation time drawn in [min_rt60, max_rt60] s, the talker and the
+    microphone at random places at least ``margin`` m from the walls (see
+    :func:`~.acoustics.room_impulse_response`). Applied as :class:`ImpulsePerturbation` applies
+    a recorded response: aligned on the direct sound, unit energy, same length.
+
+    A response takes ~30 ms to simulate, so ``bank_size`` rooms (64) are simulated once, each on
+    its first draw, and drawn from after that; ``bank_size: 0`` simulates a new room every time.
+    """
+
+    def __init__(
+        self,
+        min_rt60: float = 0.15,
+        max_rt60: float = 0.7,
+        min_room: tuple[float, float, float] | Sequence[float] = (3.0, 3.0, 2.4),
+        max_room: tuple[float, float, float] | Sequence[float] = (10.0, 8.0, 4.0),
+        margin: float = 0.5,
+        bank_size: int = 64,
+        rng: random.Random | int | None = None,
+    ) -> None:
+        super().__init__(rng)
+        self._rt60 = _range("min_rt60", min_rt60, "max_rt60", max_rt60, above=0.0)
+        if bank_size < 0:
+            raise ValueError(f"room: bank_size must be >= 0, got {bank_size}")
+        self._bank_size = int(bank_size)
+        self._bank: dict[tuple[int, int], torch.Tensor] = {}
+        if len(min_room) != 3 or len(max_room) != 3:
+            raise ValueError("room: min_room and max_room are [length, width, height] in metres")
+        self._rooms = [
+            _range(f"min_room[{i}]", low, f"max_room[{i}]", high, above=0.0)
+            for i, (low, high) in enumerate(zip(min_room, max_room, strict=True))
+        ]
+        self._margin = float(margin)
+        self._apply = ImpulsePerturbation.convolve_aligned
+
+    def perturb(self, data: AudioSegment) -> None:
+        if not self._bank_size:
+            response = self.impulse_response(data.sample_rate, self._rng)
+        else:
+            key = (self._rng.randrange(self._bank_size), data.sample_rate)
+            response = self._bank.get(key)  # type: ignore[assignment]
+            if response is None:
+                response = self.impulse_response(data.sample_rate, self._rng)
+                self._bank[key] = response
+        data.samples = self._apply(data.samples, response)
+
+    def impulse_response(self, sample_rate: int, rng: random.Random) -> torch.Tensor:
+        """A new room's response, every choice drawn from ``rng``."""
+        (x0, x1), (y0, y1), (z0, z1) = self._rooms
+        room = (rng.uniform(x0, x1), rng.uniform(y0, y1), rng.uniform(z0, z1))
+        # no RT60 below what walls that absorb everything give
+        rt60 = max(rng.uniform(*self._rt60), acoustics.shortest_rt60(room) * 1.05)
+        source = acoustics.random_point_inside(room, self._margin, rng)
+        mic = acoustics.random_point_inside(room, self._margin, rng)
+        return acoustics.room_impulse_response(room, source, mic, rt60, sample_rate)
+
+
+_NOISE_COLORS = {"white": 0.0, "pink": 1.0, "brown": 2.0, "blue": -1.0, "violet": -2.0}
+
+
+class ColoredNoisePerturbation(Perturbation):
+    """Add noise of a color drawn from ``colors`` (white, pink, brown, blue, violet: power
+    falling as 1/f^0, 1/f, 1/f^2, rising as f, f^2) at an SNR drawn in [min_snr_db, max_snr_db].
+    """
+
+    def __init__(
+        self,
+        colors: Sequence[str] = ("white", "pink", "brown"),
+        min_snr_db: float = 5.0,
+        max_snr_db: float = 30.0,
+        rng: random.Random | int | None = None,
+    ) -> None:
+        super().__init__(rng)
+        unknown = [c for c in colors if c not in _NOISE_COLORS]
+        if unknown or not colors:
+            raise ValueError(f"noise_color: colors must be among {sorted(_NOISE_COLORS)}, got "
+                             f"{list(colors)}")  # fmt: skip
+        self._colors = list(colors)
+        self._snr = _range("min_snr_db", min_snr_db, "max_snr_db", max_snr_db)
+
+    def perturb(self, data: AudioSegment) -> None:
+        exponent = _NOISE_COLORS[self._rng.choice(self._colors)]
+        level_db = data.rms_db - self._rng.uniform(*self._snr)
+        if not math.isfinite(level_db):
+            return
+        noise = acoustics.colored_noise(data.num_samples, exponent, self._torch_generator())
+        data.samples = data.samples + noise * 10 ** (level_db / 20)
+
+
+class BabblePerturbation(NoisePerturbation):
+    """Add babble: ``min_speakers``..``max_speakers`` other utterances of a speech manifest
+    (for instance the training manifest itself), each at the same level, summed and mixed at an
+    SNR drawn in [min_snr_db, max_snr_db]."""
+
+    def __init__(
+        self,
+        manifest_path: str | Path | Sequence[str | Path] | None = None,
+        min_speakers: int = 3,
+        max_speakers: int = 7,
+        min_snr_db: float = 5.0,
+        max_snr_db: float = 25.0,
+        rng: random.Random | int | None = None,
+    ) -> None:
+        super().__init__(manifest_path, min_snr_db, max_snr_db, rng=rng)
+        low, high = _range("min_speakers", min_speakers, "max_speakers", max_speakers, above=0)
+        self._speakers = (int(low), int(high))
+
+    def perturb(self, data: AudioSegment) -> None:
+        babble = torch.zeros(data.num_samples)
+        for _ in range(self._rng.randint(*self._speakers)):
+            entry = self._noises[self._rng.randrange(len(self._noises))]
+            talker = AudioSegment.segment_from_file(
+                entry.audio_file, target_sr=data.sample_rate, n_samples=data.num_samples,
+                rng=self._rng,
+            )  # fmt: skip
+            if talker.num_samples == 0 or not math.isfinite(talker.rms_db):
+                continue
+            start = self._rng.randint(0, data.num_samples - talker.num_samples)
+            babble[start : start + talker.num_samples] += talker.samples * 10 ** (
+                -talker.rms_db / 20
+            )
+        noise = AudioSegment(babble, data.sample_rate)
+        self.perturb_with_noise(data, noise, self._rng.uniform(self._min, self._max))
+
+
+class TelephonePerturbation(Perturbation):
+    """A telephone channel: the [low_hz, high_hz] pass band and, with ``mu_law_prob``, G.711's
+    8-bit mu-law quantisation (the codec's distortion). The sample rate is kept."""
+
+    def __init__(
+        self,
+        low_hz: float = 300.0,
+        high_hz: float = 3400.0,
+        mu_law_prob: float = 0.5,
+        rng: random.Random | int | None = None,
+    ) -> None:
+        super().__init__(rng)
+        self._band = _range("low_hz", low_hz, "high_hz", high_hz, above=0.0)
+        if not 0 <= mu_law_prob <= 1:
+            raise ValueError(f"telephone: mu_law_prob must be in [0, 1], got {mu_law_prob}")
+        self._mu_law_prob = float(mu_law_prob)
+
+    def perturb(self, data: AudioSegment) -> None:
+        samples = acoustics.telephone_band(data.samples, data.sample_rate, *self._band)
+        if self._rng.random() < self._mu_law_prob:
+            peak = float(samples.abs().max()) if samples.numel() else 0.0
+            if peak > 0:  # companding works on full-scale signals: normalise, then restore
+                samples = acoustics.mu_law_round_trip(samples / peak) * peak
+        data.samples = samples
+
+
+class LoudnessPerturbation(Perturbation):
+    """Set the RMS level to one drawn in [min_rms_dbfs, max_rms_dbfs] (absolute loudness, where
+    ``gain`` changes it relative to the recording's own). Peaks are kept below full scale."""
+
+    def __init__(
+        self,
+        min_rms_dbfs: float = -45.0,
+        max_rms_dbfs: float = -15.0,
+        rng: random.Random | int | None = None,
+    ) -> None:
+        super().__init__(rng)
+        self._level = _range("min_rms_dbfs", min_rms_dbfs, "max_rms_dbfs", max_rms_dbfs)
+
+    def perturb(self, data: AudioSegment) -> None:
+        current = data.rms_db
+        if not math.isfinite(current):
+            return
+        gain_db = self._rng.uniform(*self._level) - current
+        peak = float(data.samples.abs().max())
+        gain_db = min(gain_db, -20 * math.log10(peak) - 0.1) if peak > 0 else gain_db
+        data.gain_db(gain_db)
+
+
+class PitchPerturbation(Perturbation):
+    """Shift the pitch by [min_semitones, max_semitones] without changing the tempo (phase
+    vocoder, then resampling; see :func:`~.acoustics.pitch_shift`)."""
+
+    def __init__(
+        self,
+        min_semitones: float = -3.0,
+        max_semitones: float = 3.0,
+        rng: random.Random | int | None = None,
+    ) -> None:
+        super().__init__(rng)
+        self._range = _range("min_semitones", min_semitones, "max_semitones", max_semitones)
+
+    def perturb(self, data: AudioSegment) -> None:
+        data.samples = acoustics.pitch_shift(data.samples, self._rng.uniform(*self._range))
+
+
 perturbation_types: dict[str, type[Perturbation]] = {
     "speed": SpeedPerturbation,
     "gain": GainPerturbation,
@@ -321,6 +538,12 @@ perturbation_types: dict[str, type[Perturbation]] = {
     "white_noise": WhiteNoisePerturbation,
     "noise": NoisePerturbation,
     "impulse": ImpulsePerturbation,
+    "room": RoomReverbPerturbation,
+    "noise_color": ColoredNoisePerturbation,
+    "babble": BabblePerturbation,
+    "telephone": TelephonePerturbation,
+    "loudness": LoudnessPerturbation,
+    "pitch": PitchPerturbation,
 }
 
 
