@@ -1,41 +1,55 @@
-"""Synthesise the bundled spoken-command corpus (``data/speech_commands/``) with espeak-ng.
+"""Synthesise the bundled spoken-command corpus (``data/speech_commands/``) with two synthesizers.
 
 The corpus lets a fresh clone train and evaluate a CTC model with nothing downloaded and no
 speech synthesiser installed: it is generated once, here, and committed as 16 kHz mono 16-bit
 FLAC plus NeMo manifests. Only regenerating it needs the Debian tools::
 
-    apt-get install -y espeak-ng sox flac
+    apt-get install -y espeak-ng sox flac festival festvox-kallpc16k festvox-kdlpc16k \
+        festvox-us-slt-hts
     python tools/make_speech_corpus.py            # rewrites data/speech_commands/
 
 What it makes
     Commands drawn from ``vocabulary.txt`` (next to the corpus): verb, article, colour, object,
     then each further word a digit (60%) or a preposition (40%); 3 to 7 words, a command shorter
-    than four words being the start of that shape ("turn the red"). Every sentence occurs once
-    in the whole corpus, so no sentence is shared between splits.
+    than four words being the start of that shape ("turn the red"). A quarter of the sentences
+    of every split but ``test`` are instead labelled commands of the language-understanding
+    corpus (``data/smart_home_nlu``: its train split for train, its dev and test splits for the
+    others), with their ``intent`` and IOB ``slots`` in the manifest line. Every sentence occurs
+    once in the whole corpus, so no sentence is shared between splits.
 
-    A voice is an espeak-ng accent plus a voice variant (``en-gb-scotland+m3``). Train and dev
-    use the same variants (dev holds out sentences only); test uses variant *families* that
-    train never hears (``steph``, ``steph2``, ``steph3`` all go to test), so its WER measures
-    unseen voices. Every utterance draws its own accent, speed (words per minute), pitch, word
-    gap and peak level, because voice diversity, not sheer count, is what makes a model trained
-    on it generalise to new voices.
+Voices, and what each split measures
+    espeak-ng: a voice is an accent (a base voice, ``en-gb-scotland``) plus a variant
+    (``+m3``), every utterance drawing its own speed, pitch, word gap and level. festival: a
+    voice (``kal_diphone``), every utterance drawing a tempo and a pitch shift (sox).
+
+    * ``train``, ``dev``: the train accents and variants, and 30% festival (``kal_diphone``,
+      ``cmu_us_slt_arctic_hts``); dev holds out sentences only.
+    * ``test``: train accents, variant *families* train never hears (``steph``, ``steph2``,
+      ``steph3`` all go to test); command shape only, so its figure compares with earlier
+      corpora's.
+    * ``test_unseen_voices``: base voices train never hears (``HELD_OUT_ACCENTS``), with the
+      unseen variants: nothing of the voice was in training.
+    * ``test_festival``: a festival voice train never hears (``ked_diphone``).
+
+    Before anything is rendered, :func:`check_voices` makes every voice say the same sentence
+    and fails if two sound identical: espeak-ng silently ignores a variant it does not know.
 
 Why the audio is quiet
     espeak-ng's pulse-train voicing leaves a large prediction residual, so its FLAC costs about
     one byte per sample per 6 dB of level. Peak levels are drawn between -34 and -22 dBFS: about
-    40% more training audio fits the 25 MB budget than at full scale, quantisation noise stays
+    40% more training audio fits the budget than at full scale, quantisation noise stays
     >45 dB below the speech, and the models normalise features per utterance anyway. Leading
     and trailing silence is trimmed to a short random margin of digital silence (free in FLAC).
 
 Budget
-    dev and test have fixed counts; train utterances are then generated in a fixed order until
-    the next one would push the directory (audio, manifests, vocabulary, summary) past
-    ``--budget-mb``, so the corpus holds as much training data as the budget allows.
+    dev and the test splits have fixed counts; train utterances are then generated in a fixed
+    order until the next one would push the directory (audio, manifests, vocabulary, summary)
+    past ``--budget-mb``, so the corpus holds as much training data as the budget allows.
 
 Determinism
-    Every random choice comes from ``--seed``; espeak-ng, sox (no dither) and flac are
-    deterministic, so the same seed and tool versions (recorded in ``summary.json``) rebuild
-    byte-identical files.
+    Every random choice comes from ``--seed``; espeak-ng, festival, sox (no dither, repeatable
+    effects) and flac are deterministic, so the same seed and tool versions (recorded in
+    ``summary.json``) rebuild byte-identical files.
 """
 
 from __future__ import annotations
@@ -48,17 +62,20 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "speech_commands"
+NLU = ROOT / "data" / "smart_home_nlu"
 SAMPLE_RATE = 16000
 TOOLS = ("espeak-ng", "sox", "flac")
+FESTIVAL_TOOLS = ("text2wave",)
+APT_PACKAGES = "espeak-ng sox flac festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts"
 
-# espeak-ng accents (its English "languages"); every split uses all of them.
+# espeak-ng accents (its English "languages", the base voices a variant modifies).
 ACCENTS = (
     "en-us",
     "en-gb",
@@ -69,15 +86,27 @@ ACCENTS = (
     "en-029",
     "en-us-nyc",
 )
+# Base voices that train never hears: the unseen-voices test split speaks only these.
+HELD_OUT_ACCENTS = ("en-029", "en-gb-scotland")
+TRAIN_ACCENTS = tuple(accent for accent in ACCENTS if accent not in HELD_OUT_ACCENTS)
+# Festival voices (Debian festvox packages): two in train and dev (a diphone and an HTS voice),
+# a third only in the unseen-synthesizer test split.
+FESTIVAL_TRAIN = ("kal_diphone", "cmu_us_slt_arctic_hts")
+FESTIVAL_TEST = ("ked_diphone",)
+FESTIVAL_SHARE = 0.3  # of train and dev utterances
+FESTIVAL_TEMPO = (0.8, 1.25)  # sox tempo factor (speed without pitch change)
+FESTIVAL_CENTS = (-300, 300)  # sox pitch shift
+NLU_SHARE = 0.25  # of the utterances of every split but test: a labelled smart-home command
 # Voice variants heard in train and dev. Left out everywhere: whisper/whisperf (no voicing at
-# all), fast (a speed setting, not a voice) and "Mr serious" (a space in its name).
+# all), fast (a speed setting, not a voice), "Mr serious" (a space in its name), and klatt6 and
+# caleb, which sound exactly like klatt (check_voices found them; corpus v1 had them in train).
 TRAIN_VARIANTS = (
     "m1", "m2", "m4", "m5", "m7", "m8", "f1", "f3", "f5",
-    "klatt", "klatt2", "klatt4", "klatt5", "klatt6",
+    "klatt", "klatt2", "klatt4", "klatt5",
     "Alex", "Alicia", "Andrea", "Andy", "AnxiousAndy", "Demonic", "Denis", "Diogo", "Henrique",
     "Hugo", "Jacky", "Lee", "Marco", "Mario", "Michael", "Mike", "Nguyen", "RicishayMax",
     "RicishayMax2", "RicishayMax3", "Storm", "Tweaky", "UniRobot", "adam", "anika", "anikaRobot",
-    "announcer", "antonio", "aunty", "belinda", "benjamin", "boris", "caleb", "croak", "david",
+    "announcer", "antonio", "aunty", "belinda", "benjamin", "boris", "croak", "david",
     "ed", "grandma", "grandpa", "gustave", "iven", "iven2", "iven3", "iven4", "john",
     "kaukovalta", "linda", "marcelo", "max", "michel", "miguel", "norbert", "pablo", "paul",
     "pedro", "quincy", "rob", "robert", "robosoft", "robosoft2", "robosoft3", "robosoft4",
@@ -149,38 +178,108 @@ class Utterance:
     word_gap: int
     peak_dbfs: float
     margins: tuple[float, float]
+    festival: str = ""  # a festival voice: then accent, variant, speed, pitch, gap are unused
+    tempo: float = 1.0
+    cents: int = 0
+    intent: str = ""  # a labelled command of the language-understanding corpus
+    slots: str = ""
 
     @property
     def speaker(self) -> str:
-        return f"{self.accent}+{self.variant}"
+        return f"festival+{self.festival}" if self.festival else f"{self.accent}+{self.variant}"
 
     @property
     def relative_path(self) -> str:
         return f"audio/{self.split}/{self.split}_{self.index:05d}.flac"
 
 
+@dataclass(frozen=True)
+class Voices:
+    """Who speaks a split: espeak-ng accents and variants, and festival voices with a share."""
+
+    accents: Sequence[str]
+    variants: Sequence[str]
+    festival: Sequence[str] = ()
+    festival_share: float = 0.0
+
+
+# split -> its voices, and whether labelled commands are mixed in (test keeps v1's shape only,
+# so that its figure stays comparable with earlier corpora's)
+SPLITS: dict[str, tuple[Voices, bool]] = {
+    "train": (Voices(TRAIN_ACCENTS, TRAIN_VARIANTS, FESTIVAL_TRAIN, FESTIVAL_SHARE), True),
+    "dev": (Voices(TRAIN_ACCENTS, TRAIN_VARIANTS, FESTIVAL_TRAIN, FESTIVAL_SHARE), True),
+    "test": (Voices(TRAIN_ACCENTS, TEST_VARIANTS), False),
+    "test_unseen_voices": (Voices(HELD_OUT_ACCENTS, TEST_VARIANTS), True),
+    "test_festival": (Voices((), (), FESTIVAL_TEST, 1.0), True),
+}
+
+
+def labelled_commands(*splits: str) -> list[tuple[str, str, str]]:
+    """(text, intent, IOB slots) of the language-understanding corpus's commands in ``splits``.
+
+    Train speaks its train split, the evaluation splits its dev and test splits: so a language
+    model trained on the understanding corpus's training text never knows a test sentence.
+    """
+    intents = (NLU / "dict.intents.csv").read_text().split()
+    slot_names = (NLU / "dict.slots.csv").read_text().split()
+    commands = []
+    for split in splits:
+        rows = [r.rsplit("\t", 1) for r in (NLU / f"{split}.tsv").read_text().splitlines()[1:]]
+        slots = (NLU / f"{split}_slots.tsv").read_text().splitlines()
+        commands += [
+            (text, intents[int(intent)], " ".join(slot_names[int(i)] for i in ids.split()))
+            for (text, intent), ids in zip(rows, slots, strict=True)
+        ]
+    return commands
+
+
 def _draw_utterances(
-    split: str, variants: Sequence[str], vocabulary: Vocabulary, seen: set[str], seed: int
+    split: str,
+    voices: Voices,
+    vocabulary: Vocabulary,
+    seen: set[str],
+    seed: int,
+    commands: Sequence[tuple[str, str, str]] = (),
 ) -> Iterator[Utterance]:
-    """An endless stream of utterances with sentences never drawn before (``seen`` grows)."""
+    """An endless stream of utterances with sentences never drawn before (``seen`` grows).
+
+    With ``commands``, a share of the sentences are labelled commands (drawn in a shuffled
+    order of their own), the rest generated in the command shape.
+    """
     rng = random.Random(f"{seed}-{split}")
+    pool = list(commands)
+    random.Random(f"{seed}-{split}-commands").shuffle(pool)
     index = 0
     while True:
-        text = vocabulary.sentence(rng)
+        intent = slots = ""
+        if pool and rng.random() < NLU_SHARE:
+            text, intent, slots = pool.pop()
+        else:
+            text = vocabulary.sentence(rng)
         if text in seen:
             continue
         seen.add(text)
+        festival = ""
+        if voices.festival and rng.random() < voices.festival_share:
+            festival = rng.choice(voices.festival)
+        accent = rng.choice(voices.accents) if voices.accents else ""
+        variant = rng.choice(voices.variants) if voices.variants else ""
         yield Utterance(
             split=split,
             index=index,
             text=text,
-            accent=rng.choice(ACCENTS),
-            variant=rng.choice(variants),
+            accent=accent,
+            variant=variant,
             speed=rng.randint(*SPEED_WPM),
             pitch=rng.randint(*PITCH),
             word_gap=rng.randint(*WORD_GAP),
             peak_dbfs=round(rng.uniform(*PEAK_DBFS), 2),
             margins=(round(rng.uniform(*MARGIN_S), 3), round(rng.uniform(*MARGIN_S), 3)),
+            festival=festival,
+            tempo=round(rng.uniform(*FESTIVAL_TEMPO), 3) if festival else 1.0,
+            cents=rng.randint(*FESTIVAL_CENTS) if festival else 0,
+            intent=intent,
+            slots=slots,
         )
         index += 1
 
@@ -205,9 +304,8 @@ def _trim(signal: np.ndarray, margins: tuple[float, float]) -> np.ndarray:
     return np.concatenate([pads[0], signal[start:stop], pads[1]])
 
 
-def synthesise(utterance: Utterance) -> np.ndarray:
-    """16 kHz int16 samples of ``utterance``: espeak-ng, sox resampling, trimming, level."""
-    wav = _run(
+def _espeak(utterance: Utterance) -> bytes:
+    return _run(
         [
             "espeak-ng", "--stdout",
             "-v", utterance.speaker,
@@ -217,10 +315,28 @@ def synthesise(utterance: Utterance) -> np.ndarray:
             utterance.text,
         ]
     )  # fmt: skip
-    # -D: no dither (it would add incompressible, non-deterministic noise).
+
+
+def _festival(utterance: Utterance) -> bytes:
+    return _run(["text2wave", "-eval", f"(voice_{utterance.festival})", "-o", "-"],
+                utterance.text.encode())  # fmt: skip
+
+
+def synthesise(utterance: Utterance) -> np.ndarray:
+    """16 kHz int16 samples of ``utterance``: espeak-ng or festival, sox resampling (and, for
+    festival, tempo and pitch), trimming, level."""
+    wav = _festival(utterance) if utterance.festival else _espeak(utterance)
+    effects: list[str] = []
+    header = ["-t", "wav"]
+    if utterance.festival:
+        effects = ["tempo", "-s", str(utterance.tempo), "pitch", str(utterance.cents)]
+        header = ["--ignore-length", *header]  # text2wave cannot fill in a pipe's length
+    # -D: no dither (it would add incompressible, non-deterministic noise); -R: repeatable.
     raw = _run(
-        ["sox", "-D", "-t", "wav", "-", "-t", "f32", "-r", str(SAMPLE_RATE), "-c", "1", "-"], wav
-    )
+        ["sox", "-D", "-R", *header, "-", "-t", "f32", "-r", str(SAMPLE_RATE), "-c", "1", "-",
+         *effects],
+        wav,
+    )  # fmt: skip
     signal = _trim(np.frombuffer(raw, dtype="<f4").astype(np.float64), utterance.margins)
     gain = 10 ** (utterance.peak_dbfs / 20) / np.abs(signal).max()
     return np.round(signal * gain * 32767).astype("<i2")
@@ -242,14 +358,19 @@ def encode_flac(samples: np.ndarray, path: Path) -> None:
 def _render(utterance: Utterance, out: Path) -> dict[str, object]:
     samples = synthesise(utterance)
     encode_flac(samples, out / utterance.relative_path)
-    return {
+    entry: dict[str, object] = {
         "audio_filepath": utterance.relative_path,
         "duration": round(len(samples) / SAMPLE_RATE, 4),
         "text": utterance.text,
         "speaker": utterance.speaker,
-        "wpm": utterance.speed,
-        "pitch": utterance.pitch,
     }
+    if utterance.festival:
+        entry.update(tempo=utterance.tempo, cents=utterance.cents)
+    else:
+        entry.update(wpm=utterance.speed, pitch=utterance.pitch)
+    if utterance.intent:
+        entry.update(intent=utterance.intent, slots=utterance.slots)
+    return entry
 
 
 def _line(entry: dict[str, object]) -> str:
@@ -283,12 +404,82 @@ def _render_within(
             used += size
 
 
+_COMMAND_WORDS = "commands"
+
+
+def _with_command_words(text: str) -> str:
+    """``vocabulary.txt`` with its last class listing the labelled commands' other words.
+
+    Every split of the language-understanding corpus counts, so that the vocabulary covers the
+    spoken benchmark (data/spoken_nlu) too.
+    """
+    lines = [
+        line
+        for line in text.splitlines()
+        if not line.startswith((f"{_COMMAND_WORDS}:", "# Words of the labelled"))
+    ]
+    shape = {
+        w for line in lines if not line.startswith("#") for w in line.partition(":")[2].split()
+    }
+    words: set[str] = set()
+    for split in ("train", "dev", "test"):
+        rows = (NLU / f"{split}.tsv").read_text().splitlines()[1:]
+        words.update(word for row in rows for word in row.rsplit("\t", 1)[0].split())
+    lines.append(
+        "# Words of the labelled smart-home commands (data/smart_home_nlu) beyond those above."
+    )
+    lines.append(f"{_COMMAND_WORDS}: " + " ".join(sorted(words - shape)))
+    return "\n".join(lines) + "\n"
+
+
 def _tool_versions() -> dict[str, str]:
     versions = {}
     for tool in TOOLS:
         text = _run([tool, "--version"]).decode().strip().splitlines()[0]
         versions[tool] = text
+    festival = _run(["festival", "--version"]).decode().strip().splitlines()[0]
+    versions["festival"] = festival
     return versions
+
+
+def _missing_tools() -> list[str]:
+    return [tool for tool in (*TOOLS, *FESTIVAL_TOOLS) if shutil.which(tool) is None]
+
+
+_PROBE = "turn the red lamp on four two"
+
+
+def check_voices() -> None:
+    """Fail unless every voice the corpus names sounds different from every other.
+
+    espeak-ng silently ignores a variant it does not know (``en-us+M1`` is plain ``en-us``),
+    and festival falls back to its default voice, so a misspelt voice would quietly duplicate
+    another. Each is rendered saying the same sentence with the same settings and compared.
+    """
+    import hashlib
+
+    probes: dict[str, Utterance] = {}
+    base = Utterance("probe", 0, _PROBE, "en-us", "", 175, 50, 0, -20.0, (0.0, 0.0))
+    for accent in ACCENTS:
+        probes[accent] = replace(base, accent=accent, variant="")
+    for variant in (*TRAIN_VARIANTS, *TEST_VARIANTS):
+        probes[f"en-us+{variant}"] = replace(base, variant=variant)
+    for voice in (*FESTIVAL_TRAIN, *FESTIVAL_TEST):
+        probes[f"festival+{voice}"] = replace(base, festival=voice)
+    seen: dict[str, str] = {}
+    for name, probe in probes.items():
+        if probe.festival:
+            audio = _festival(probe)
+        else:
+            audio = _run(["espeak-ng", "--stdout", "-v", name, "-s", "175", "-p", "50", _PROBE])
+        digest = hashlib.sha256(audio[44:]).hexdigest()  # past the WAV header
+        if digest in seen:
+            raise SystemExit(
+                f"voice {name!r} sounds exactly like {seen[digest]!r}: the synthesizer does not "
+                "know it (a misspelt variant, or a festival voice that is not installed: "
+                f"apt-get install -y {APT_PACKAGES})"
+            )
+        seen[digest] = name
 
 
 def _summary_of(entries: list[dict[str, object]]) -> dict[str, object]:
@@ -299,7 +490,9 @@ def _summary_of(entries: list[dict[str, object]]) -> dict[str, object]:
         "hours": round(seconds / 3600, 4),
         "mean_duration_s": round(seconds / max(len(entries), 1), 3),
         "voices": len(speakers),
+        "base_voices": sorted({s.split("+", 1)[0] for s in speakers if "+" in s}),
         "variants": sorted({s.split("+", 1)[1] for s in speakers}),
+        "labelled_commands": sum(1 for e in entries if "intent" in e),
     }
 
 
@@ -312,6 +505,9 @@ def _directory_bytes(out: Path) -> int:
     return sum(path.stat().st_size for path in out.rglob("*") if path.is_file())
 
 
+EVALUATION_SPLITS = ("dev", "test", "test_unseen_voices", "test_festival")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=CORPUS)
@@ -319,59 +515,70 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--vocabulary", type=Path, default=None, help="default: <out>/vocabulary.txt"
     )
     parser.add_argument("--seed", type=int, default=1234)
-    parser.add_argument("--test", type=int, default=250, help="test utterances")
+    parser.add_argument("--eval", type=int, default=250, help="utterances per test split")
     parser.add_argument("--dev", type=int, default=200, help="dev utterances")
     parser.add_argument("--max-train", type=int, default=None, help="default: fill the budget")
     parser.add_argument(
-        "--budget-mb", type=float, default=24.9, help="all files of --out, 10^6 B (cap: 25)"
+        "--budget-mb", type=float, default=59.0, help="all files of --out, 10^6 B (cap: 60)"
     )
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
 
-    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    missing = _missing_tools()
     if missing:
-        sys.exit(f"missing {missing}: install them with `apt-get install -y espeak-ng sox flac`")
+        sys.exit(f"missing {missing}: install them with `apt-get install -y {APT_PACKAGES}`")
+    check_voices()
     out: Path = args.out
     vocabulary_path = args.vocabulary or out / "vocabulary.txt"
     vocabulary = Vocabulary.read(vocabulary_path)
+    training_commands = labelled_commands("train")
+    held_out_commands = labelled_commands("dev", "test")
     out.mkdir(parents=True, exist_ok=True)
-    if vocabulary_path.resolve() != (out / "vocabulary.txt").resolve():
-        shutil.copyfile(vocabulary_path, out / "vocabulary.txt")
+    (out / "vocabulary.txt").write_text(_with_command_words(vocabulary_path.read_text()))
     shutil.rmtree(out / "audio", ignore_errors=True)
     for stale in out.glob("*_manifest.json"):
         stale.unlink()
 
+    # Commands are dealt out, so that no two splits share one.
+    dealt = {"train": training_commands[: len(training_commands) // len(SPLITS)]}
+    share = len(held_out_commands) // len(EVALUATION_SPLITS)
+    for i, split in enumerate(EVALUATION_SPLITS):
+        dealt[split] = held_out_commands[i * share : (i + 1) * share]
     seen: set[str] = set()
     streams = {
-        split: _draw_utterances(split, variants, vocabulary, seen, args.seed)
-        for split, variants in (("test", TEST_VARIANTS), ("dev", TRAIN_VARIANTS))
+        split: _draw_utterances(
+            split, voices, vocabulary, seen, args.seed, dealt[split] if labelled else ()
+        )
+        for split, (voices, labelled) in SPLITS.items()
     }
     entries = {
-        split: render_all([next(streams[split]) for _ in range(count)], out, args.jobs)
-        for split, count in (("test", args.test), ("dev", args.dev))
+        split: render_all(
+            [next(streams[split]) for _ in range(args.dev if split == "dev" else args.eval)],
+            out,
+            args.jobs,
+        )
+        for split in EVALUATION_SPLITS
     }
-    reserve = 4096  # summary.json, written last
+    reserve = 8192  # summary.json, written last
     budget = int(args.budget_mb * 1e6) - _directory_bytes(out) - reserve
     budget -= sum(len(_line(e).encode()) for split in entries.values() for e in split)
-    train = _draw_utterances("train", TRAIN_VARIANTS, vocabulary, seen, args.seed)
-    entries["train"] = _render_within(train, out, budget, args.max_train, args.jobs)
+    entries["train"] = _render_within(streams["train"], out, budget, args.max_train, args.jobs)
 
-    for split in ("train", "dev", "test"):
+    for split in SPLITS:
         manifest = out / f"{split}_manifest.json"
         manifest.write_text("".join(_line(entry) for entry in entries[split]))
     summary = {
         "seed": args.seed,
         "tools": _tool_versions(),
-        "splits": {split: _summary_of(entries[split]) for split in ("train", "dev", "test")},
+        "splits": {split: _summary_of(entries[split]) for split in SPLITS},
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     total = _directory_bytes(out)
     for split, info in summary["splits"].items():  # type: ignore[attr-defined]
         print(
-            f"{split:5s} {info['utterances']:5d} utterances  {info['hours']:.3f} h  "
-            f"{info['voices']:4d} voices ({len(info['variants'])} variants)  "
-            f"mean {info['mean_duration_s']:.2f} s  "
-            f"{_split_bytes(out, split) / 1e6:.2f} MB"
+            f"{split:18s} {info['utterances']:5d} utterances  {info['hours']:.3f} h  "
+            f"{info['voices']:4d} voices  {info['labelled_commands']:4d} labelled  "
+            f"mean {info['mean_duration_s']:.2f} s  {_split_bytes(out, split) / 1e6:.2f} MB"
         )
     print(f"total {total / 1e6:.2f} MB in {out} (budget {args.budget_mb} MB)")
     return 0 if total <= args.budget_mb * 1e6 else 1

@@ -61,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     missing = [tool for tool in speech.TOOLS if shutil.which(tool) is None]
     if missing:
         sys.exit(f"missing {missing}: install them with `apt-get install -y espeak-ng sox flac`")
-    vocabulary = speech.Vocabulary.read(VOCABULARY).words()
+    # the command shape's 55 words (what the first recognizer knew), not the v2 corpus's
+    # labelled-command words: the set stays what it was, comparable across recognizers
+    classes = speech.Vocabulary.read(VOCABULARY).classes
+    vocabulary = {w for name, words in classes.items() if name != "commands" for w in words}
     commands = labelled_commands(vocabulary)
     rng = random.Random(f"{args.seed}-spoken")
     utterances = [

@@ -125,14 +125,24 @@ def test_a_typo_in_an_override_is_refused_before_training(tmp_path: Path) -> Non
     assert "bach_size" in done.stderr and "batch_size" in done.stderr
 
 
+# Greedy WER (%) the shipped model must keep on each test split, a little above what it
+# measures (docs/training.md has the figures).
+SHIPPED_WER = {"test": 1.5, "test_unseen_voices": 18.0, "test_festival": 45.0}
+
+
 def test_demo_with_the_shipped_model() -> None:
     done = run(str(REPO / "examples" / "demo.py"))
-    match = re.search(r"test: WER (\d+\.\d+)% on 250 utterances", done.stdout)
-    assert match, done.stdout
-    assert float(match.group(1)) < 10.0
+    rows = re.findall(
+        r"(test\w*) \[([a-z ]+)\]( \(beam search \+ LM\))?: WER (\d+\.\d+)% on 250 utterances",
+        done.stdout,
+    )
+    wer = {(split, bool(beam)): float(value) for split, _, beam, value in rows}
+    splits = ("test", "test_unseen_voices", "test_festival")
+    assert sorted(wer) == sorted((s, b) for s in splits for b in (False, True)), done.stdout
     assert "real-time factor" in done.stdout
-    beam = re.search(r"test \(beam search \+ LM\): WER (\d+\.\d+)% on 250", done.stdout)
-    assert beam and float(beam.group(1)) <= float(match.group(1))  # measured: 1.38 vs 2.02
+    for split, greedy_at_most in SHIPPED_WER.items():
+        assert wer[split, False] <= greedy_at_most, (split, wer)
+        assert wer[split, True] <= wer[split, False], (split, wer)  # the LM helps everywhere
     scores = re.findall(
         r"(test|test_noisy): intent accuracy (\d+\.\d+)%, slot F1 (\d+\.\d+)%", done.stdout
     )
@@ -147,14 +157,14 @@ def test_demo_with_the_shipped_model() -> None:
     assert spoken, done.stdout
     end_to_end, _, from_text, _ = (float(value) for value in spoken.groups())
     assert (
-        from_text >= 99.0 and 40.0 < end_to_end <= from_text
-    )  # measured: 62.3 (greedy 60.1) and 100
+        from_text >= 99.0 and 75.0 < end_to_end <= from_text
+    )  # measured: 82.6 (greedy 83.3) and 100
     assert len(re.findall(r"\.flac: \".*\" -> \w+ \{", done.stdout)) == 3
 
 
 @pytest.mark.slow
 def test_demo_trains_the_small_model_from_scratch() -> None:
     done = run(str(REPO / "examples" / "demo.py"), "--train", timeout=3600)
-    match = re.search(r"test: WER (\d+\.\d+)% on 250 utterances", done.stdout)
+    match = re.search(r"test \[unseen voice variants\]: WER (\d+\.\d+)% on 250", done.stdout)
     assert match, done.stdout
     assert float(match.group(1)) < 15.0

@@ -91,7 +91,9 @@ def test_babble_mixes_several_other_talkers_at_the_snr(tmp_path: Path) -> None:
     BabblePerturbation(manifest, min_speakers=4, max_speakers=4, min_snr_db=6, max_snr_db=6,
                        rng=2).perturb(segment)  # fmt: skip
     babble = segment.samples - clean
-    assert 10 * math.log10(float(clean.pow(2).sum() / babble.pow(2).sum())) == pytest.approx(6, abs=0.01)
+    assert 10 * math.log10(float(clean.pow(2).sum() / babble.pow(2).sum())) == pytest.approx(
+        6, abs=0.01
+    )
     spectrum = torch.fft.rfft(babble.double()).abs()
     tones = (spectrum > spectrum.max() * 0.1).nonzero().flatten()
     assert len({round(int(f) / 50) for f in tones}) >= 3  # several talkers' tones, not one
@@ -154,8 +156,13 @@ def test_the_channel_perturbations_come_from_yaml_and_repeat_under_a_seed() -> N
         augmentor = process_augmentations(OmegaConf.create(_YAML))
         assert augmentor is not None
         names = [type(p).__name__ for _, p in augmentor.perturbations]
-        assert names == ["RoomReverbPerturbation", "ColoredNoisePerturbation",
-                         "TelephonePerturbation", "LoudnessPerturbation", "PitchPerturbation"]  # fmt: skip
+        assert names == [
+            "RoomReverbPerturbation",
+            "ColoredNoisePerturbation",
+            "TelephonePerturbation",
+            "LoudnessPerturbation",
+            "PitchPerturbation",
+        ]
         return [
             augmentor.perturb(AudioSegment(torch.from_numpy(tone(0.5, 200 + 40 * i)), RATE)).samples
             for i in range(6)

@@ -45,9 +45,10 @@ PRETRAINED: tuple[PretrainedEntry, ...] = (
         "stt_en_commands_quartznet_small",
         class_=_CTC,
         location="package://nemo.collections.asr/pretrained/stt_en_commands_quartznet_small.nemo",
-        sha256="989f67d2d53aaead2165becb829690545d037bad9f4e76d6a23aaac870de8c57",
+        sha256="00c85d455ce535dc6bfc45f59236d56fc5923acf1a268d146eaf8c88a0c338a8",
         size=2007040,
-        description="QuartzNet (469k parameters) for the bundled spoken-command corpus, English",
+        description="QuartzNet (469k parameters) for the bundled spoken-command corpus, English: "
+        "espeak-ng and festival voices, trained with simulated rooms and channels",
     ),
     PretrainedEntry(
         "QuartzNet15x5Base-En",
