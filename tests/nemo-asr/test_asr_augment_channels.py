@@ -141,6 +141,16 @@ def test_time_stretch_changes_the_duration_not_the_pitch() -> None:
     assert peak_hz == pytest.approx(500, abs=2)
 
 
+def test_time_stretch_takes_every_length_and_rate() -> None:
+    # float steps once overshot the last frame (IndexError after 400 training steps)
+    generator = torch.Generator().manual_seed(5)
+    # 12/11 (what pitch_shift uses for -1.5 semitones) at 252 frames of hop 128 overshot
+    for length in (32200, 32256, 32300, *range(512, 40000, 977)):
+        for rate in (12 / 11, 0.707, 0.8409, 0.9439, 1.0595, 1.189, 1.4142):
+            samples = torch.randn(length, generator=generator)
+            assert acoustics.time_stretch(samples, rate).numel() == round(length / rate)
+
+
 _YAML = """
 seed: 11
 room: {prob: 0.5, min_rt60: 0.2, max_rt60: 0.5}

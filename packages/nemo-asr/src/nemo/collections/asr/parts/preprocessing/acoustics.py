@@ -167,7 +167,8 @@ def time_stretch(samples: torch.Tensor, rate: float, n_fft: int = 512) -> torch.
         samples.to(torch.float64), n_fft, hop, window=window, return_complex=True, center=True
     )
     frames = stft.shape[1]
-    steps = torch.arange(0, frames, rate, dtype=torch.float64)  # enough frames for the length
+    # enough frames for the length; arange of floats may overshoot its end: clamp the indices
+    steps = torch.arange(0, frames, rate, dtype=torch.float64).clamp(max=frames - 1)
     expected = torch.linspace(0, math.pi * hop, stft.shape[0], dtype=torch.float64)
     left = stft[:, steps.long()]
     right = stft[:, (steps.long() + 1).clamp(max=frames - 1)]
