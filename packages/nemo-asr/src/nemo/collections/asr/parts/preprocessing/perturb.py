@@ -373,18 +373,15 @@ class RoomReverbPerturbation(Perturbation):
             for i, (low, high) in enumerate(zip(min_room, max_room, strict=True))
         ]
         self._margin = float(margin)
-        self._apply = ImpulsePerturbation.convolve_aligned
 
     def perturb(self, data: AudioSegment) -> None:
-        if not self._bank_size:
+        key = (self._rng.randrange(self._bank_size), data.sample_rate) if self._bank_size else None
+        response = self._bank.get(key) if key is not None else None
+        if response is None:
             response = self.impulse_response(data.sample_rate, self._rng)
-        else:
-            key = (self._rng.randrange(self._bank_size), data.sample_rate)
-            response = self._bank.get(key)  # type: ignore[assignment]
-            if response is None:
-                response = self.impulse_response(data.sample_rate, self._rng)
+            if key is not None:
                 self._bank[key] = response
-        data.samples = self._apply(data.samples, response)
+        data.samples = ImpulsePerturbation.convolve_aligned(data.samples, response)
 
     def impulse_response(self, sample_rate: int, rng: random.Random) -> torch.Tensor:
         """A new room's response, every choice drawn from ``rng``."""
