@@ -12,6 +12,8 @@ _EXPORTS = {
     "FilterbankFeatures": ".features",
     "mel_filterbank": ".mel",
     "make_rng": "._random",
+    "ManifestError": ".manifest",
+    "read_manifest": ".manifest",
     "valid_frames": "._frames",
 }
 
