@@ -39,7 +39,8 @@ def validate_config(config: Any, schema: Any, *, what: str) -> DictConfig:
     if config is None:
         source: dict[str, Any] = {}
     elif isinstance(config, DictConfig):
-        source = typing.cast(dict[str, Any], OmegaConf.to_container(config, resolve=False))
+        # resolved here, where the node still sees its root: `name: ${name}` in exp_manager
+        source = typing.cast(dict[str, Any], OmegaConf.to_container(config, resolve=True))
     elif isinstance(config, Mapping):
         source = dict(config)
     else:

@@ -41,17 +41,21 @@ class AxisKind(AxisKindAbstract):
 
         Deviation from NeMo 1.0, on purpose: ``"dimension"``, ``"sequence"`` and ``"fg"`` are
         accepted too (NeMo rejected them although they name kinds); every label NeMo accepted
-        still maps to the same kind.
+        still maps to the same kind, including NeMo's named time axes (``"T_text"``,
+        ``"T_spec"``: any ``t_<name>``) and ``"seq"``.
         """
         if not isinstance(label, str):
             raise TypeError(
                 f"an axis label must be a string such as 'B' or 'time', got {type(label).__name__}"
             )
-        kind = _LABELS.get(label.strip().lower())
+        normalized = label.strip().lower()
+        kind = _LABELS.get(normalized)
+        if kind is None and len(normalized) > 2 and normalized.startswith("t_"):
+            kind = AxisKind.Time
         if kind is None:
             raise ValueError(
                 f"unknown axis label {label!r}; use one of {', '.join(sorted(_LABELS))} "
-                "or an AxisType"
+                "(or t_<name> for a named time axis), or an AxisType"
             )
         return kind
 
@@ -72,6 +76,7 @@ _LABELS: dict[str, AxisKind] = {
     "height": AxisKind.Height,
     "s": AxisKind.Singleton,
     "singleton": AxisKind.Singleton,
+    "seq": AxisKind.Sequence,
     "sequence": AxisKind.Sequence,
     "flowgroup": AxisKind.FlowGroup,
     "fg": AxisKind.FlowGroup,

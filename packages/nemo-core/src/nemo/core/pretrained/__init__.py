@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "list_pretrained": "nemo.core.pretrained._catalog",
     "get_pretrained_info": "nemo.core.pretrained._catalog",
     "fetch_pretrained": "nemo.core.pretrained._fetch",
+    "load_model": "nemo.core.pretrained._load",
     "download_url": "nemo.core.pretrained._http",
     "package_location": "nemo.core.pretrained._package",
     "resolve_cache_dir": "nemo.core.pretrained._settings",
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from nemo.core.pretrained._fetch import fetch_pretrained as fetch_pretrained
     from nemo.core.pretrained._http import download_url as download_url
     from nemo.core.pretrained._info import PretrainedModelInfo as PretrainedModelInfo
+    from nemo.core.pretrained._load import load_model as load_model
     from nemo.core.pretrained._package import package_location as package_location
     from nemo.core.pretrained._settings import CACHE_DIR_ENV as CACHE_DIR_ENV
     from nemo.core.pretrained._settings import OFFLINE_ENV as OFFLINE_ENV

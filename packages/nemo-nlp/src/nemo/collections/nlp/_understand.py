@@ -12,21 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from nemo.core.pretrained import load_model
+
 __all__ = ["evaluate_understanding", "load_model", "understand"]
-
-
-def load_model(name_or_path: str | Path | Any) -> Any:
-    """A model object as it is, a ``.nemo`` file, or a pretrained name (`nemo list pretrained`)."""
-    if not isinstance(name_or_path, str | Path):
-        return name_or_path
-    from nemo.core.classes import ModelPT
-
-    path = Path(name_or_path)
-    if path.suffix == ".nemo" or path.exists():
-        if not path.is_file():
-            raise FileNotFoundError(f"{str(path)!r} does not exist: give a .nemo file or a name")
-        return ModelPT.restore_from(path, map_location="cpu")
-    return ModelPT.from_pretrained(str(name_or_path), map_location="cpu")
 
 
 def understand(

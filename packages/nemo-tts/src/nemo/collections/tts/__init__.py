@@ -1,3 +1,3 @@
-"""nemo-tts: in preparation; installs alongside nemo-core and registers nothing yet."""
+"""nemo-tts: text → mel spectrogram (FastPitch) → waveform (HiFi-GAN, Griffin-Lim)."""
 
 __version__ = "0.1.0"

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from nemo.core.classes.common import Serialization
 from nemo.utils import logging
 
 __all__ = ["Normalizer", "number_to_words", "ordinal_to_words"]
@@ -140,7 +141,7 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
 )
 
 
-class Normalizer:
+class Normalizer(Serialization):
     """Written English → lower-case spoken words and the punctuation the tokenizer keeps.
 
     ``normalize`` warns once per call about the characters it dropped (listing them), and

@@ -10,6 +10,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping, Sequence
 
+from nemo.core.classes.common import Serialization
 from nemo.core.tokenizers import TokenizerSpec
 
 __all__ = ["EnglishCharsTokenizer"]
@@ -19,7 +20,7 @@ _OOV = "<oov>"
 _PUNCTUATION = ",.?!-"
 
 
-class EnglishCharsTokenizer(TokenizerSpec):
+class EnglishCharsTokenizer(TokenizerSpec, Serialization):
     """Lower-case English letters, space, apostrophe and ``,.?!-``; ``pad_id`` is 0."""
 
     def __init__(self, punct: bool = True) -> None:
