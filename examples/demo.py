@@ -11,7 +11,11 @@ a few transcripts; then it parses commands with the intent/slot model shipped wi
 intent accuracy and slot F1 on phrasings training never saw, clean and with simulated
 recognition errors; and end to end, from speech to intent, on labelled spoken commands
 (data/spoken_nlu, voices the recognizer never heard): intent accuracy and slot-value F1 from
-its transcripts, next to the same from the gold text.
+its transcripts, next to the same from the gold text. Last, speech synthesis: the shipped
+FastPitch speaks a few commands into ``demo_tts/`` (Griffin-Lim and HiFi-GAN), the recognizer
+transcribes them and the intent/slot model parses the transcripts; then the held-out sentences
+of the TTS corpus make the round trip with each vocoder: word error rate next to the reference
+recordings', mel-cepstral distortion and the real-time factor of synthesis.
 """
 
 from __future__ import annotations
@@ -96,6 +100,58 @@ def shipped() -> None:
     print(f"restored {SHIPPED_MODEL}: {model.num_weights:,} parameters")
     evaluate_splits(model)
     understand(model)
+    speak(model)
+
+
+SHIPPED_TTS = "tts_en_commands_fastpitch"
+SHIPPED_VOCODER = "tts_en_commands_hifigan"
+TTS_TEST = ROOT / "data" / "tts_commands" / "test_manifest.json"
+DEMO_COMMANDS = (
+    "turn on the kitchen light",
+    "set the timer for 15 minutes",
+    "play some jazz in the living room",
+    "close the garage door",
+)
+
+
+def speak(asr_model) -> None:  # type: ignore[no-untyped-def]
+    """Synthesize commands, hear them with the recognizer, parse them; then the round trip."""
+    import tempfile
+
+    import soundfile as sf
+
+    from nemo.collections.nlp.models import IntentSlotClassificationModel
+    from nemo.collections.tts import GriffinLimModel, round_trip, synthesize
+    from nemo.collections.tts.models import FastPitchModel, HifiGanModel
+
+    generator = FastPitchModel.from_pretrained(SHIPPED_TTS, map_location="cpu")
+    vocoders = {
+        "griffin_lim": GriffinLimModel.for_generator(generator),
+        "hifigan": HifiGanModel.from_pretrained(SHIPPED_VOCODER, map_location="cpu"),
+    }
+    print(f"restored {SHIPPED_TTS}: {generator.num_weights:,} parameters; {SHIPPED_VOCODER}: "
+          f"{vocoders['hifigan'].num_weights:,}")
+    nlu = IntentSlotClassificationModel.from_pretrained(SHIPPED_NLU, map_location="cpu")
+    folder = ROOT / "demo_tts"
+    folder.mkdir(exist_ok=True)
+    for name, vocoder in vocoders.items():
+        paths = []
+        for index, audio in enumerate(synthesize(list(DEMO_COMMANDS), generator, vocoder)):
+            paths.append(str(folder / f"{name}_{index}.wav"))
+            sf.write(paths[-1], audio, generator.mel.sample_rate)
+        heard = [str(t) for t in asr_model.transcribe(paths)]
+        intents, slots = nlu.predict_from_examples(heard, batch_size=8)
+        for text, path, transcript, intent in zip(DEMO_COMMANDS, paths, heard, intents, strict=True):
+            print(f"  {name}: {text!r} -> {Path(path).name} -> heard {transcript!r} -> {intent}")
+    with tempfile.TemporaryDirectory() as workdir:
+        results = round_trip(TTS_TEST, generator, vocoders, asr_model, workdir)
+    ceiling = results.pop("reference")["wer"]
+    for name, result in results.items():
+        print(
+            f"tts round trip ({name}): WER {result['wer']:.2f}% (reference recordings "
+            f"{ceiling:.2f}%), MCD {result['mcd']:.2f} dB, synthesis RTF {result['rtf']:.4f} on "
+            f"{result['seconds']:.0f} s of held-out sentences"
+        )
 
 
 def understand(asr_model) -> None:  # type: ignore[no-untyped-def]

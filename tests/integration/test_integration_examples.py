@@ -160,6 +160,26 @@ def test_demo_with_the_shipped_model() -> None:
         from_text >= 99.0 and 75.0 < end_to_end <= from_text
     )  # measured: 82.6 (greedy 83.3) and 100
     assert len(re.findall(r"\.flac: \".*\" -> \w+ \{", done.stdout)) == 3
+    _assert_tts_round_trip(done.stdout)
+
+
+def _assert_tts_round_trip(stdout: str) -> None:
+    """Synthesized commands are heard as written; the round trip stays near the ceiling."""
+    heard = re.findall(r"  (\w+): '([^']+)' -> \w+\.wav -> heard '([^']*)' -> (\w+)", stdout)
+    assert len(heard) == 8, stdout  # 4 commands x 2 vocoders
+    griffin_lim = [
+        (text, transcript) for name, text, transcript, _ in heard if name == "griffin_lim"
+    ]
+    assert sum(text == transcript for text, transcript in griffin_lim) >= 2, griffin_lim
+    rows = re.findall(
+        r"tts round trip \((\w+)\): WER (\d+\.\d+)% \(reference recordings (\d+\.\d+)%\), "
+        r"MCD (\d+\.\d+) dB, synthesis RTF (\d+\.\d+)",
+        stdout,
+    )
+    assert [name for name, *_ in rows] == ["griffin_lim", "hifigan"], stdout
+    wer = {name: float(value) for name, value, *_ in rows}
+    ceiling = float(rows[0][2])
+    assert wer["griffin_lim"] <= ceiling + 3.0  # measured: 17.0 vs 16.5 (beam search + LM)
 
 
 @pytest.mark.slow

@@ -102,3 +102,18 @@ def test_bin_loss_is_zero_when_soft_equals_hard() -> None:
     hard = torch.eye(3).view(1, 1, 3, 3)
     assert BinLoss()(hard, hard).item() == pytest.approx(0.0, abs=1e-6)
     assert BinLoss()(hard, torch.full_like(hard, 1 / 3)).item() == pytest.approx(math.log(3))
+
+
+def test_mel_cepstral_distortion_is_zero_for_the_same_speech_and_grows_with_noise() -> None:
+    from nemo.collections.tts.metrics import mel_cepstral_distortion
+
+    torch.manual_seed(0)
+    mel = torch.randn(80, 40) - 5
+    assert mel_cepstral_distortion(mel, mel) == pytest.approx(0.0, abs=1e-9)
+    stretched = mel.repeat_interleave(2, dim=1)  # the same speech, slower: DTW pairs it up
+    assert mel_cepstral_distortion(mel, stretched) == pytest.approx(0.0, abs=1e-9)
+    small = mel_cepstral_distortion(mel, mel + 0.1 * torch.randn_like(mel))
+    large = mel_cepstral_distortion(mel, mel + 1.0 * torch.randn_like(mel))
+    assert 0 < small < large
+    with pytest.raises(ValueError, match="80 and 64 mel bins"):
+        mel_cepstral_distortion(mel, mel[:64])

@@ -26,6 +26,11 @@ class GriffinLimModel(Vocoder):
         super().__init__(cfg=cfg, trainer=trainer)
         self.preprocessor = self.from_config_dict(self._cfg.preprocessor)
 
+    @classmethod
+    def for_generator(cls, generator: Any, n_iters: int = 32) -> GriffinLimModel:
+        """The Griffin-Lim vocoder of ``generator``'s own mel definition."""
+        return cls({"preprocessor": generator.cfg.preprocessor, "n_iters": n_iters})
+
     @property
     def mel(self) -> MelFrontEnd:
         return MelFrontEnd(self.preprocessor)
