@@ -105,6 +105,7 @@ def shipped() -> None:
 
 SHIPPED_TTS = "tts_en_commands_fastpitch"
 SHIPPED_VOCODER = "tts_en_commands_hifigan"
+SHIPPED_GRIFFIN_LIM = "tts_en_commands_griffin_lim"
 TTS_TEST = ROOT / "data" / "tts_commands" / "test_manifest.json"
 DEMO_COMMANDS = (
     "turn on the kitchen light",
@@ -126,11 +127,13 @@ def speak(asr_model) -> None:  # type: ignore[no-untyped-def]
 
     generator = FastPitchModel.from_pretrained(SHIPPED_TTS, map_location="cpu")
     vocoders = {
-        "griffin_lim": GriffinLimModel.for_generator(generator),
+        "griffin_lim": GriffinLimModel.from_pretrained(SHIPPED_GRIFFIN_LIM, map_location="cpu"),
         "hifigan": HifiGanModel.from_pretrained(SHIPPED_VOCODER, map_location="cpu"),
     }
-    print(f"restored {SHIPPED_TTS}: {generator.num_weights:,} parameters; {SHIPPED_VOCODER}: "
-          f"{vocoders['hifigan'].num_weights:,}")
+    print(
+        f"restored {SHIPPED_TTS}: {generator.num_weights:,} parameters; {SHIPPED_VOCODER}: "
+        f"{vocoders['hifigan'].num_weights:,}"
+    )
     nlu = IntentSlotClassificationModel.from_pretrained(SHIPPED_NLU, map_location="cpu")
     folder = ROOT / "demo_tts"
     folder.mkdir(exist_ok=True)
@@ -140,8 +143,10 @@ def speak(asr_model) -> None:  # type: ignore[no-untyped-def]
             paths.append(str(folder / f"{name}_{index}.wav"))
             sf.write(paths[-1], audio, generator.mel.sample_rate)
         heard = [str(t) for t in asr_model.transcribe(paths)]
-        intents, slots = nlu.predict_from_examples(heard, batch_size=8)
-        for text, path, transcript, intent in zip(DEMO_COMMANDS, paths, heard, intents, strict=True):
+        intents, _ = nlu.predict_from_examples(heard, batch_size=8)
+        for text, path, transcript, intent in zip(
+            DEMO_COMMANDS, paths, heard, intents, strict=True
+        ):
             print(f"  {name}: {text!r} -> {Path(path).name} -> heard {transcript!r} -> {intent}")
     with tempfile.TemporaryDirectory() as workdir:
         results = round_trip(TTS_TEST, generator, vocoders, asr_model, workdir)

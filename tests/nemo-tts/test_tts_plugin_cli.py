@@ -78,7 +78,7 @@ def test_nemo_synthesize_bad_input_is_a_clear_error(
 def test_nemo_synthesize_refuses_a_vocoder_for_the_model(
     archives: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    generator, vocoder = archives
+    _, vocoder = archives
     code = nemo_main(["synthesize", "hi", "-o", str(tmp_path / "x.wav"), "--model", str(vocoder),
                       "--vocoder", str(vocoder)])  # fmt: skip
     assert code == 1

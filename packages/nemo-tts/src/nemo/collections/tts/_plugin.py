@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 _MODELS = "nemo.collections.tts.models"
 DEFAULT_GENERATOR = "tts_en_commands_fastpitch"
-DEFAULT_VOCODER = "tts_en_commands_hifigan"
+DEFAULT_VOCODER = "tts_en_commands_griffin_lim"  # the round trip's best (docs/tts.md)
 
 
 @hookimpl

@@ -40,7 +40,8 @@ def _log_mel(generator: Any, audio: torch.Tensor) -> torch.Tensor:
         input_signal=audio[None].to(generator.device),
         length=torch.tensor([len(audio)], device=generator.device),
     )
-    return mel[0, :, : int(lengths[0])].cpu()
+    cropped: torch.Tensor = mel[0, :, : int(lengths[0])].cpu()
+    return cropped
 
 
 def round_trip(

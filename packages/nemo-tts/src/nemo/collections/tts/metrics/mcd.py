@@ -2,7 +2,7 @@
 
 Cepstra are the DCT-II of the log-mel frames (coefficients 1..n, c0 — loudness — left out);
 the two utterances' frames are paired by dynamic time warping, since a synthesizer's timing
-never matches the reference's exactly. MCD = 10 / ln 10 · sqrt(2 · Σ_k (c_k − c'_k)²),
+never matches the reference's exactly. MCD = 10 / ln 10 · sqrt(2 · Σ_k (c_k - c'_k)²),
 averaged over the warping path (Kubichek 1993).
 """
 
