@@ -6,7 +6,7 @@ the pair's intelligibility through a speech recognizer. Imported lazily.
 
 from __future__ import annotations
 
-from nemo.core._lazy import lazy_exports
+from nemo.core import lazy_exports
 
 __version__ = "0.1.0"
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import soundfile as sf
 import torch
 
+from nemo.collections.tts.data._audio import read_entry_audio
 from nemo.collections.tts.parts.utils.helpers import beta_binomial_prior_distribution
 from nemo.collections.tts.parts.utils.pitch import extract_pitch
 from nemo.core.audio.manifest import ManifestError, read_manifest
@@ -66,21 +66,7 @@ class TTSDataset(Dataset):
         return len(self.entries)
 
     def load_audio(self, index: int) -> torch.Tensor:
-        path = self.entries.audio_file(index)
-        try:
-            samples, rate = sf.read(path, dtype="float32", always_2d=True)
-        except (OSError, RuntimeError) as error:
-            manifest, line = self.entries.location(index)
-            raise ManifestError(manifest, line, f"cannot read {path}: {error}") from error
-        if rate != self.sample_rate:
-            manifest, line = self.entries.location(index)
-            raise ManifestError(
-                manifest,
-                line,
-                f"{path} is {rate} Hz but the model is {self.sample_rate} Hz: resample the "
-                "corpus (sox in.wav -r RATE out.wav)",
-            )
-        return torch.from_numpy(samples.mean(axis=1))
+        return read_entry_audio(self.entries, index, self.sample_rate)
 
     def raw_pitch(self, index: int, audio: torch.Tensor | None = None) -> torch.Tensor:
         """f0 in Hz per mel frame (0: unvoiced), computed once."""

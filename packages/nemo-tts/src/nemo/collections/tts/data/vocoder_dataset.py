@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import soundfile as sf
 import torch
 
-from nemo.core.audio.manifest import ManifestError, read_manifest
+from nemo.collections.tts.data._audio import read_entry_audio
+from nemo.core.audio.manifest import read_manifest
 from nemo.core.classes import Dataset
 
 __all__ = ["VocoderDataset"]
@@ -45,18 +45,7 @@ class VocoderDataset(Dataset):
         return len(self.entries)
 
     def __getitem__(self, index: int) -> torch.Tensor:
-        path = self.entries.audio_file(index)
-        try:
-            samples, rate = sf.read(path, dtype="float32", always_2d=True)
-        except (OSError, RuntimeError) as error:
-            manifest, line = self.entries.location(index)
-            raise ManifestError(manifest, line, f"cannot read {path}: {error}") from error
-        if rate != self.sample_rate:
-            manifest, line = self.entries.location(index)
-            raise ManifestError(
-                manifest, line, f"{path} is {rate} Hz, the model {self.sample_rate}"
-            )
-        audio = torch.from_numpy(samples.mean(axis=1))
+        audio = read_entry_audio(self.entries, index, self.sample_rate)
         if self.n_segments is None:
             return audio
         if len(audio) <= self.n_segments:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nemo.core._lazy import lazy_exports
+from nemo.core import lazy_exports
 
 _EXPORTS = {
     "FastPitchModel": ".fastpitch",

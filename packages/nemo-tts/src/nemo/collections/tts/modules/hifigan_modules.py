@@ -22,23 +22,23 @@ def _padding(kernel_size: int, dilation: int = 1) -> int:
     return (kernel_size * dilation - dilation) // 2
 
 
+def _dilated_convs(channels: int, kernel_size: int, dilations: Sequence[int]) -> nn.ModuleList:
+    """One weight-normalised, length-preserving convolution per dilation."""
+    return nn.ModuleList(
+        weight_norm(
+            nn.Conv1d(
+                channels, channels, kernel_size, 1, dilation=d, padding=_padding(kernel_size, d)
+            )
+        )
+        for d in dilations
+    )
+
+
 class _ResBlock1(nn.Module):
     def __init__(self, channels: int, kernel_size: int, dilation: Sequence[int]) -> None:
         super().__init__()
-        self.convs1 = nn.ModuleList(
-            weight_norm(
-                nn.Conv1d(
-                    channels, channels, kernel_size, 1, dilation=d, padding=_padding(kernel_size, d)
-                )
-            )
-            for d in dilation
-        )
-        self.convs2 = nn.ModuleList(
-            weight_norm(
-                nn.Conv1d(channels, channels, kernel_size, 1, padding=_padding(kernel_size))
-            )
-            for _ in dilation
-        )
+        self.convs1 = _dilated_convs(channels, kernel_size, dilation)
+        self.convs2 = _dilated_convs(channels, kernel_size, [1] * len(dilation))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for first, second in zip(self.convs1, self.convs2, strict=True):
@@ -53,14 +53,7 @@ class _ResBlock1(nn.Module):
 class _ResBlock2(nn.Module):
     def __init__(self, channels: int, kernel_size: int, dilation: Sequence[int]) -> None:
         super().__init__()
-        self.convs = nn.ModuleList(
-            weight_norm(
-                nn.Conv1d(
-                    channels, channels, kernel_size, 1, dilation=d, padding=_padding(kernel_size, d)
-                )
-            )
-            for d in dilation
-        )
+        self.convs = _dilated_convs(channels, kernel_size, dilation)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for conv in self.convs:

@@ -1,5 +1,5 @@
 """The valid-frame mask, shared with every speech collection through nemo-core."""
 
-from nemo.core.audio._frames import valid_frames
+from nemo.core.audio import valid_frames
 
 __all__ = ["valid_frames"]
