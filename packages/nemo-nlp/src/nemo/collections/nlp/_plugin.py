@@ -18,6 +18,7 @@ _INTENT_SLOT = (
 _BERT_LM = "nemo.collections.nlp.models.language_modeling.bert_lm_model:BERTLMModel"
 _TEXT = "nemo.collections.nlp.models.text_classification.text_classification_model"
 _TOKEN = "nemo.collections.nlp.models.token_classification.token_classification_model"
+_MT = "nemo.collections.nlp.models.machine_translation.mt_enc_dec_model:MTEncDecModel"
 
 
 @hookimpl
@@ -36,6 +37,7 @@ def nemo_register(registrar: Registrar) -> None:
         "TokenClassificationModel", f"{_TOKEN}:TokenClassificationModel",
         description="a label per word (named entities, IOB slots)",
     )  # fmt: skip
+    registrar.model("MTEncDecModel", _MT, description="transformer machine translation")
     registrar.pretrained_entries(PRETRAINED)
 
 

@@ -11,6 +11,7 @@ _EXPORTS = {
     "IntentSlotClassificationModel": ".intent_slot_classification.intent_slot_classification_model",
     "TextClassificationModel": ".text_classification.text_classification_model",
     "TokenClassificationModel": ".token_classification.token_classification_model",
+    "MTEncDecModel": ".machine_translation.mt_enc_dec_model",
 }
 
 __all__ = list(_EXPORTS)
@@ -18,6 +19,9 @@ __all__ = list(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from nemo.collections.nlp.models.machine_translation.mt_enc_dec_model import (
+        MTEncDecModel as MTEncDecModel,
+    )
     from nemo.collections.nlp.models.intent_slot_classification.intent_slot_classification_model import (  # noqa: E501
         IntentSlotClassificationModel as IntentSlotClassificationModel,
     )

@@ -9,7 +9,7 @@ its ``config.json``. Attention runs through ``scaled_dot_product_attention``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,19 +17,11 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from nemo.collections.nlp.modules.common._activations import ACTIVATIONS
 from nemo.core.classes import NeuralModule, typecheck
 from nemo.core.neural_types import ChannelType, MaskType, NeuralType
 
 __all__ = ["BertConfig", "BertEncoder", "LanguageModelEncoder"]
-
-_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
-    "gelu": F.gelu,
-    "gelu_new": lambda x: F.gelu(x, approximate="tanh"),
-    "gelu_pytorch_tanh": lambda x: F.gelu(x, approximate="tanh"),
-    "relu": F.relu,
-    "silu": F.silu,
-    "swish": F.silu,
-}
 
 
 @dataclass
@@ -65,10 +57,10 @@ class BertConfig:
                 f"{source}: hidden_size {self.hidden_size} is not a multiple of "
                 f"num_attention_heads {self.num_attention_heads}"
             )
-        if self.hidden_act not in _ACTIVATIONS:
+        if self.hidden_act not in ACTIVATIONS:
             raise ValueError(
                 f"{source}: hidden_act {self.hidden_act!r} is not one of "
-                + ", ".join(sorted(_ACTIVATIONS))
+                + ", ".join(sorted(ACTIVATIONS))
             )
         for name in ("vocab_size", "hidden_size", "num_hidden_layers", "intermediate_size"):
             if int(getattr(self, name)) < 1:
@@ -145,7 +137,7 @@ class _Intermediate(nn.Module):
     def __init__(self, config: BertConfig) -> None:
         super().__init__()
         self.dense = nn.Linear(config.hidden_size, config.intermediate_size)
-        self.activation = _ACTIVATIONS[config.hidden_act]
+        self.activation = ACTIVATIONS[config.hidden_act]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.activation(self.dense(x))
