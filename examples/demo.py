@@ -15,7 +15,9 @@ its transcripts, next to the same from the gold text. Last, speech synthesis: th
 FastPitch speaks a few commands into ``demo_tts/`` (Griffin-Lim and HiFi-GAN), the recognizer
 transcribes them and the intent/slot model parses the transcripts; then the held-out sentences
 of the TTS corpus make the round trip with each vocoder: word error rate next to the reference
-recordings', mel-cepstral distortion and the real-time factor of synthesis.
+recordings', mel-cepstral distortion and the real-time factor of synthesis. And translation:
+the shipped English->German model translates the held-out test split of its command corpus
+(BLEU next to a word-by-word dictionary learned from the same training pairs).
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ def shipped() -> None:
     evaluate_splits(model)
     understand(model)
     speak(model)
+    translate()
 
 
 SHIPPED_TTS = "tts_en_commands_fastpitch"
@@ -198,6 +201,39 @@ def understand(asr_model) -> None:  # type: ignore[no-untyped-def]
             f"  {Path(result['audio_filepath']).name}: {json.dumps(result['transcript'])} -> "
             f"{result['intent']} {json.dumps(result['slots'])}"
         )
+
+
+SHIPPED_NMT = "nmt_en_de_commands"
+NMT_CORPUS = ROOT / "data" / "nmt_en_de_commands"
+
+
+def translate() -> None:
+    """The shipped translator on its held-out test split, against a word-by-word dictionary."""
+    from nemo.collections.nlp.data.machine_translation.machine_translation_dataset import (
+        read_parallel_files,
+    )
+    from nemo.collections.nlp.models import MTEncDecModel
+    from nemo.collections.nlp.models.machine_translation.mt_enc_dec_model import corpus_bleu
+    from nemo.collections.nlp.models.machine_translation.word_baseline import (
+        WordByWordTranslator,
+    )
+
+    nmt = MTEncDecModel.from_pretrained(SHIPPED_NMT, map_location="cpu")
+    print(f"restored {SHIPPED_NMT}: {nmt.num_weights:,} parameters")
+    test = read_parallel_files(NMT_CORPUS / "test.en", NMT_CORPUS / "test.de")
+    sources, references = [s for s, _ in test], [t for _, t in test]
+    start = time.perf_counter()
+    hypotheses = nmt.translate(sources, source_lang="en", target_lang="de")
+    seconds = time.perf_counter() - start
+    train = read_parallel_files(NMT_CORPUS / "train.en", NMT_CORPUS / "train.de")
+    words = WordByWordTranslator.fit(train).translate(sources)
+    print(
+        f"en->de test: BLEU {corpus_bleu(hypotheses, references):.2f} (word-by-word dictionary "
+        f"{corpus_bleu(words, references):.2f}) on {len(sources)} commands, beam "
+        f"{nmt.cfg.beam_size}, {len(sources) / seconds:.0f} sentences/s"
+    )
+    for source, german, reference in list(zip(sources, hypotheses, references, strict=True))[:3]:
+        print(f"  {source!r} -> {german!r} (reference {reference!r})")
 
 
 def model_decoding(model) -> str:  # type: ignore[no-untyped-def]

@@ -15,8 +15,15 @@ from nemo.collections.nlp.modules.common.transformer.transformer_generators impo
     BeamSearchSequenceGenerator,
 )
 
-SOURCES = [f"please {s}" for s in ("open the door", "close the box", "open the box", "close the door", "stop the fan")]  # fmt: skip
-TARGETS = [f"bitte {t}" for t in ("öffne die Tür", "schließe die Kiste", "öffne die Kiste", "schließe die Tür", "stopp den Ventilator")]  # fmt: skip
+_PAIRS = {
+    "open the door": "öffne die Tür",
+    "close the box": "schließe die Kiste",
+    "open the box": "öffne die Kiste",
+    "close the door": "schließe die Tür",
+    "stop the fan": "stopp den Ventilator",
+}
+SOURCES = [f"please {source}" for source in _PAIRS]
+TARGETS = [f"bitte {target}" for target in _PAIRS.values()]
 
 
 def _files(tmp_path, repeat=16):
@@ -151,7 +158,7 @@ def test_weights_for_another_vocabulary_are_refused_naming_both_sizes(tmp_path):
                 "decoder_tokenizer.vocab_size": 100,
             },
             "share_embeddings=true needs one vocabulary",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_bad_configs_say_what_to_change(tmp_path, override, message):

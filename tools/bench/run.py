@@ -29,6 +29,7 @@ from _harness import ROOT, Context, Result
 from bench_archive import bench_archive
 from bench_asr import bench_training, bench_transcribe
 from bench_manifest import bench_manifest
+from bench_mt import bench_mt_beam_cache, bench_mt_training
 from bench_nlp import bench_import_nlp, bench_nlp_throughput
 from bench_startup import (
     bench_import_asr,
@@ -48,6 +49,8 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "transcribe": bench_transcribe,
     "manifest": bench_manifest,
     "nlp_throughput": bench_nlp_throughput,
+    "mt_training": bench_mt_training,
+    "mt_beam_cache": bench_mt_beam_cache,
 }
 
 

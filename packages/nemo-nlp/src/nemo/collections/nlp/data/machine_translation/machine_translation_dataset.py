@@ -23,7 +23,7 @@ from torch.utils.data import Dataset
 from nemo.core.tokenizers import TokenizerSpec
 from nemo.utils import logging
 
-__all__ = ["TranslationDataset", "read_parallel_files"]
+__all__ = ["TranslationDataset", "read_parallel_files", "special_id"]
 
 _TOO_LONG = ("truncate", "error")
 
@@ -117,8 +117,8 @@ class TranslationDataset(Dataset[dict[str, torch.Tensor]]):
             pairs = pairs[:num_samples]
         self.source = f"{src_file_name} / {tgt_file_name}"
         self.encoder_tokenizer, self.decoder_tokenizer = encoder_tokenizer, decoder_tokenizer
-        self.pad_id = _special(decoder_tokenizer, "pad")
-        self.src_pad_id = _special(encoder_tokenizer, "pad")
+        self.pad_id = special_id(decoder_tokenizer, "pad")
+        self.src_pad_id = special_id(encoder_tokenizer, "pad")
         self.pairs = self._encode(pairs, clean, max_seq_length, min_seq_length, too_long)
         lengths = [max(len(p.src), len(p.tgt)) for p in self.pairs]
         self.batches = _pack(lengths, tokens_in_batch)
@@ -132,8 +132,8 @@ class TranslationDataset(Dataset[dict[str, torch.Tensor]]):
         too_long: str,
     ) -> list[_Pair]:
         enc, dec = self.encoder_tokenizer, self.decoder_tokenizer
-        src_ends = (_special(enc, "bos"), _special(enc, "eos"))
-        tgt_ends = (_special(dec, "bos"), _special(dec, "eos"))
+        src_ends = (special_id(enc, "bos"), special_id(enc, "eos"))
+        tgt_ends = (special_id(dec, "bos"), special_id(dec, "eos"))
         encoded: list[_Pair] = []
         long_lines: list[int] = []
         for number, (src, tgt) in enumerate(pairs, start=1):
@@ -196,7 +196,8 @@ def _padded(rows: list[list[int]], pad: int) -> tuple[torch.Tensor, torch.Tensor
     return ids, mask
 
 
-def _special(tokenizer: TokenizerSpec, role: str) -> int:
+def special_id(tokenizer: TokenizerSpec, role: str) -> int:
+    """The id of ``role`` (pad, bos, eos) in ``tokenizer``; translation cannot do without."""
     value = getattr(tokenizer, f"{role}_id", None)
     if value is None or int(value) < 0:
         raise ValueError(

@@ -171,9 +171,9 @@ class MTEncDecModelConfig(ModelConfig):
     decoder_tokenizer: Any = MISSING
     decoder: Any = MISSING
     head: TokenClassifierConfig = field(default_factory=TokenClassifierConfig)
-    train_ds: TranslationDataConfig | None = field(default_factory=_train_split)
-    validation_ds: TranslationDataConfig | None = field(default_factory=_eval_split)
-    test_ds: TranslationDataConfig | None = field(default_factory=_eval_split)
+    train_ds: TranslationDataConfig | None = field(default_factory=_train_split)  # type: ignore[assignment]
+    validation_ds: TranslationDataConfig | None = field(default_factory=_eval_split)  # type: ignore[assignment]
+    test_ds: TranslationDataConfig | None = field(default_factory=_eval_split)  # type: ignore[assignment]
     optim: MTOptimConfig | None = field(default_factory=MTOptimConfig)
 
 

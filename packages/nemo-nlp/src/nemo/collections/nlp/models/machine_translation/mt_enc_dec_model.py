@@ -24,6 +24,7 @@ from torch.nn import functional as F
 from nemo.collections.nlp.data.machine_translation.machine_translation_dataset import (
     TranslationDataset,
     read_parallel_files,
+    special_id,
 )
 from nemo.collections.nlp.modules.common.classifiers import TokenClassifier
 from nemo.collections.nlp.modules.common.transformer.transformer import (
@@ -53,7 +54,7 @@ _SHAPE_KEYS = (
 def corpus_bleu(hypotheses: Sequence[str], references: Sequence[str]) -> float:
     """sacrebleu's corpus BLEU (13a tokenization) of detokenized sentences, 0-100."""
     try:
-        import sacrebleu
+        import sacrebleu  # type: ignore[import-not-found,unused-ignore]
     except ImportError as exc:
         raise ImportError(
             "BLEU needs sacrebleu: pip install 'nemo-nlp[mt]' (or pip install sacrebleu)"
@@ -87,13 +88,13 @@ class MTEncDecModel(ModelPT):
             )
         self.encoder = TransformerEncoderNM(
             vocab_size=_padded_vocab(self.encoder_tokenizer),
-            padding_idx=int(self.encoder_tokenizer.pad_id),  # type: ignore[arg-type]
+            padding_idx=special_id(self.encoder_tokenizer, "pad"),
             mask_future=bool(cfg.encoder.get("mask_future", False)),
             **encoder_shape,
         )
         self.decoder = TransformerDecoderNM(
             vocab_size=_padded_vocab(self.decoder_tokenizer),
-            padding_idx=int(self.decoder_tokenizer.pad_id),  # type: ignore[arg-type]
+            padding_idx=special_id(self.decoder_tokenizer, "pad"),
             **decoder_shape,
         )
         head = cfg.get("head") or {}
@@ -146,18 +147,20 @@ class MTEncDecModel(ModelPT):
         cfg = self._cfg
         shared = bool(cfg.get("shared_tokenizer", True))
         self.encoder_tokenizer = self._tokenizer(
-            "encoder_tokenizer", ("src",) + (("tgt",) if shared else ())
+            "encoder_tokenizer",
+            ("src", "tgt") if shared else ("src",),
+            aliases=("decoder_tokenizer",) if shared else (),
         )
         if shared:
             self.decoder_tokenizer = self.encoder_tokenizer
-            with open_dict(cfg):
-                cfg.decoder_tokenizer = OmegaConf.create(
-                    plain_dict(cfg.encoder_tokenizer, what="encoder_tokenizer")
-                )
         else:
             self.decoder_tokenizer = self._tokenizer("decoder_tokenizer", ("tgt",))
 
-    def _tokenizer(self, key: str, sides: tuple[str, ...]) -> TokenizerSpec:
+    def _tokenizer(
+        self, key: str, sides: tuple[str, ...], aliases: tuple[str, ...] = ()
+    ) -> TokenizerSpec:
+        """The tokenizer of config section ``key``; the sections ``aliases`` (the decoder's,
+        when shared) become copies of it, their files registered from the same source."""
         section = plain_dict(self._cfg.get(key) or {}, what=key)
         library = section.get("library")
         if not library or library == "???":
@@ -173,11 +176,15 @@ class MTEncDecModel(ModelPT):
             section["tokenizer_model"] = self._train_tokenizer(key, str(library), section, sides)
             with open_dict(self._cfg):
                 self._cfg[key].tokenizer_model = section["tokenizer_model"]
-        files = {
-            name: self.register_artifact(f"{key}.{name}", section[name])
-            for name in _TOKENIZER_FILES
-            if section.get(name)
-        }
+        with open_dict(self._cfg):
+            for alias in aliases:
+                self._cfg[alias] = OmegaConf.create(dict(section))
+        files = {}
+        for name in _TOKENIZER_FILES:
+            if section.get(name):
+                files[name] = self.register_artifact(f"{key}.{name}", section[name])
+                for alias in aliases:
+                    self.register_artifact(f"{alias}.{name}", section[name])
         special = section.get("special_tokens") or _SPECIAL_TOKENS
         return get_tokenizer(str(library), special_tokens=special, **files)
 
@@ -283,11 +290,11 @@ class MTEncDecModel(ModelPT):
         loss = F.nll_loss(
             log_probs.transpose(1, 2),
             batch["labels"],
-            ignore_index=int(self.decoder_tokenizer.pad_id),  # type: ignore[arg-type]
+            ignore_index=special_id(self.decoder_tokenizer, "pad"),
         )
         smoothing = float(self._cfg.get("label_smoothing") or 0.0)
         if smoothing > 0:
-            mask = batch["labels"] != self.decoder_tokenizer.pad_id
+            mask = batch["labels"] != special_id(self.decoder_tokenizer, "pad")
             uniform = -log_probs.mean(-1)[mask].mean()
             loss = (1 - smoothing) * loss + smoothing * uniform
         return loss, log_probs
@@ -304,7 +311,7 @@ class MTEncDecModel(ModelPT):
         ids = self.generate(batch["src_ids"], batch["src_mask"])
         return {
             "loss": loss.detach(),
-            "tokens": int((batch["labels"] != self.decoder_tokenizer.pad_id).sum()),
+            "tokens": int((batch["labels"] != special_id(self.decoder_tokenizer, "pad")).sum()),
             "hypotheses": [self._detokenize(row) for row in ids],
             "references": [self._detokenize(row) for row in batch["labels"]],
             "sources": [self._detokenize(row, self.encoder_tokenizer) for row in batch["src_ids"]],
@@ -359,9 +366,9 @@ class MTEncDecModel(ModelPT):
         common: dict[str, Any] = {
             "decoder": self.decoder,
             "head": lambda states: self.log_softmax(hidden_states=states),
-            "pad": int(tokenizer.pad_id),  # type: ignore[arg-type]
-            "bos": int(tokenizer.bos_id),  # type: ignore[arg-type]
-            "eos": int(tokenizer.eos_id),  # type: ignore[arg-type]
+            "pad": special_id(tokenizer, "pad"),
+            "bos": special_id(tokenizer, "bos"),
+            "eos": special_id(tokenizer, "eos"),
             "max_sequence_length": self.decoder.max_sequence_length,
             "max_delta_length": int(self._cfg.get("max_generation_delta", 10)),
             "use_cache": use_cache,
@@ -389,7 +396,7 @@ class MTEncDecModel(ModelPT):
     def _detokenize(self, ids: torch.Tensor, tokenizer: TokenizerSpec | None = None) -> str:
         tokenizer = tokenizer or self.decoder_tokenizer
         row = [int(i) for i in ids.tolist()]
-        eos = int(tokenizer.eos_id)  # type: ignore[arg-type]
+        eos = special_id(tokenizer, "eos")
         if eos in row[1:]:
             row = row[: row.index(eos, 1)]
         return tokenizer.ids_to_text(row).strip()
@@ -417,15 +424,18 @@ class MTEncDecModel(ModelPT):
         log_timing: bool = False,
         batch_size: int = 64,
         beam_size: int | None = None,
+        use_cache: bool = True,
     ) -> list[str]:
-        """Translations of ``text`` (NeMo's signature); empty strings translate to ``""``."""
+        """Translations of ``text`` (NeMo's signature); empty strings translate to ``""``.
+        ``beam_size`` overrides the config's; ``use_cache=False`` re-runs the decoder over the
+        whole prefix at each step (same output, slower: for comparison)."""
         if isinstance(text, str):
             raise TypeError("translate takes a list of sentences; wrap one sentence in a list")
         if return_beam_scores:
             raise ValueError("return_beam_scores=True is not supported; use generate()")
         self._check_languages(source_lang, target_lang)
         tokenizer = self.encoder_tokenizer
-        bos, eos = int(tokenizer.bos_id), int(tokenizer.eos_id)  # type: ignore[arg-type]
+        bos, eos = special_id(tokenizer, "bos"), special_id(tokenizer, "eos")
         limit = self.encoder.max_sequence_length
         was_training = self.training
         self.eval()
@@ -446,7 +456,7 @@ class MTEncDecModel(ModelPT):
                 for j, (_, ids) in enumerate(chunk):
                     src[j, : len(ids)] = torch.tensor(ids)
                     mask[j, : len(ids)] = 1
-                out = self.generate(src.to(self.device), mask.to(self.device), beam_size=beam_size)
+                out = self.generate(src.to(self.device), mask.to(self.device), beam_size, use_cache)
                 for (index, _), row in zip(chunk, out, strict=True):
                     results[index] = self._detokenize(row)
         finally:

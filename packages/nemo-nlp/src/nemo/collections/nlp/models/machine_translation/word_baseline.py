@@ -9,7 +9,7 @@ what the model learned beyond a dictionary.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 __all__ = ["WordByWordTranslator"]
@@ -25,8 +25,8 @@ class WordByWordTranslator:
         corpus = [(["<null>", *s.split()], t.split()) for s, t in pairs]
         prob: dict[tuple[str, str], float] = defaultdict(lambda: 1.0)  # t(target | source)
         for _ in range(iterations):
-            counts: Counter[tuple[str, str]] = Counter()
-            totals: Counter[str] = Counter()
+            counts: defaultdict[tuple[str, str], float] = defaultdict(float)
+            totals: defaultdict[str, float] = defaultdict(float)
             for source, target in corpus:
                 for t in target:
                     norm = sum(prob[e, t] for e in source)

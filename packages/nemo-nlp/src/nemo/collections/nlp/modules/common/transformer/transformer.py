@@ -9,6 +9,7 @@ work instead of the whole prefix's.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 
 import torch
@@ -172,7 +173,8 @@ class TransformerDecoder(nn.Module):
         return self.final_layer_norm(hidden) if self.final_layer_norm is not None else hidden
 
     def start_cache(self, memory: torch.Tensor, memory_mask: torch.Tensor | None) -> DecoderCache:
-        cross = [layer.second_sub_layer.project(memory) for layer in self.layers]
+        blocks = typing.cast(list[TransformerDecoderBlock], list(self.layers))
+        cross = [block.second_sub_layer.project(memory) for block in blocks]
         return DecoderCache(cross, _key_mask(memory_mask))
 
     def forward(
@@ -343,4 +345,4 @@ class TransformerDecoderNM(_TransformerNM):
     def step(self, input_ids: torch.Tensor, cache: DecoderCache) -> torch.Tensor:
         """States of the next positions ``input_ids`` ``[B, n]`` after those in ``cache``."""
         hidden = self._embedding(input_ids, start_pos=cache.length)
-        return self._decoder.step(hidden, cache)  # type: ignore[no-any-return]
+        return self._decoder.step(hidden, cache)

@@ -27,6 +27,8 @@ __all__ = [
 class FixedPositionalEncoding(nn.Module):
     """The sinusoidal position table of "Attention Is All You Need" (not a parameter)."""
 
+    pos_enc: torch.Tensor
+
     def __init__(self, hidden_size: int, max_sequence_length: int = 512) -> None:
         super().__init__()
         position = torch.arange(max_sequence_length, dtype=torch.float32)[:, None]
