@@ -86,6 +86,12 @@ def test_a_tiny_model_learns_to_translate_and_logs_bleu(tmp_path):
     assert before < 20 and corpus_bleu(after, TARGETS) == pytest.approx(100.0)
     assert float(trainer.callback_metrics["val_sacreBLEU"]) == pytest.approx(100.0)
     assert float(trainer.callback_metrics["val_loss"]) < 1.0
+    # beam search stops once every hypothesis has ended, long before its length limit
+    tokenizer = model.encoder_tokenizer
+    src = torch.tensor([[tokenizer.bos_id, *tokenizer.text_to_ids(SOURCES[0]), tokenizer.eos_id]])
+    ids = model.generate(src, torch.ones_like(src))
+    expected = len(tokenizer.text_to_ids(TARGETS[0])) + 2  # bos ... eos
+    assert ids.shape[1] == expected < src.shape[1] + model.cfg.max_generation_delta
 
 
 def test_cached_generation_equals_rerunning_the_prefix_and_beam_one_is_greedy(tmp_path):
@@ -133,6 +139,21 @@ def test_save_restore_keeps_translations_and_the_tokenizer(tmp_path):
     restored = MTEncDecModel.restore_from(tmp_path / "mt.nemo")
     assert restored.translate(SOURCES) == expected
     assert restored.translate(["", "open the door"])[0] == ""
+
+
+def test_separate_vocabularies_are_trained_per_side_and_travel_in_the_archive(tmp_path):
+    torch.manual_seed(0)
+    cfg = _config(tmp_path, shared_tokenizer=False)
+    cfg.decoder_tokenizer.vocab_size = 80
+    model = MTEncDecModel(cfg).eval()
+    assert model.encoder_tokenizer is not model.decoder_tokenizer
+    assert "ö" not in "".join(model.encoder_tokenizer.ids_to_tokens(range(60)))
+    assert any("ö" in t for t in model.decoder_tokenizer.ids_to_tokens(range(60)))
+    expected = model.translate(SOURCES, beam_size=1)
+    model.save_to(tmp_path / "separate.nemo")
+    restored = MTEncDecModel.restore_from(tmp_path / "separate.nemo")
+    assert restored.translate(SOURCES, beam_size=1) == expected
+    assert restored.decoder_tokenizer.vocab_size != restored.encoder_tokenizer.vocab_size
 
 
 def test_weights_for_another_vocabulary_are_refused_naming_both_sizes(tmp_path):
