@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import pytorch_lightning as pl
 import torch
-from omegaconf import OmegaConf
+from omegaconf import OmegaConf, open_dict
 
 from nemo.collections.nlp.models import MTEncDecModel
 from nemo.collections.nlp.models.machine_translation.mt_enc_dec_config import AAYNBaseConfig
@@ -124,6 +124,23 @@ def test_beam_search_returns_its_hypotheses_sorted_by_penalised_score(tmp_path):
     best, hypotheses, scores = generator(memory, torch.ones_like(src), return_beam_scores=True)
     assert hypotheses.shape[:2] == (1, 3) and scores.shape == (1, 3)
     assert torch.equal(best[0], hypotheses[0, scores[0].argmax()])
+
+
+def test_label_smoothing_mixes_the_uniform_cross_entropy_into_the_loss(tmp_path):
+    torch.manual_seed(0)
+    model = MTEncDecModel(_config(tmp_path)).eval()
+    batch = model._train_dl.dataset[0]
+    with torch.no_grad():
+        plain, log_probs = model._loss(batch)
+    with open_dict(model.cfg):
+        model.cfg.label_smoothing = 0.1
+    with torch.no_grad():
+        smoothed, _ = model._loss(batch)
+    real = batch["labels"] != model.decoder_tokenizer.pad_id
+    nll = -log_probs.gather(-1, batch["labels"][..., None])[..., 0][real].mean()
+    uniform = -log_probs.mean(-1)[real].mean()
+    assert float(plain) == pytest.approx(float(nll), rel=1e-5)
+    assert float(smoothed) == pytest.approx(0.9 * float(nll) + 0.1 * float(uniform), rel=1e-5)
 
 
 def test_save_restore_keeps_translations_and_the_tokenizer(tmp_path):
