@@ -20,6 +20,7 @@ from pathlib import Path
 import torch
 from torch.utils.data import Dataset
 
+from nemo.collections.nlp.data._padding import pad_rows
 from nemo.core.tokenizers import TokenizerSpec
 from nemo.utils import logging
 
@@ -174,9 +175,9 @@ class TranslationDataset(Dataset[dict[str, torch.Tensor]]):
 
     def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
         pairs = [self.pairs[i] for i in self.batches[index]]
-        src, src_mask = _padded([p.src for p in pairs], self.src_pad_id)
-        tgt, tgt_mask = _padded([p.tgt[:-1] for p in pairs], self.pad_id)
-        labels, _ = _padded([p.tgt[1:] for p in pairs], self.pad_id)
+        src, src_mask = pad_rows([p.src for p in pairs], self.src_pad_id)
+        tgt, tgt_mask = pad_rows([p.tgt[:-1] for p in pairs], self.pad_id)
+        labels, _ = pad_rows([p.tgt[1:] for p in pairs], self.pad_id)
         return {
             "src_ids": src,
             "src_mask": src_mask,
@@ -184,16 +185,6 @@ class TranslationDataset(Dataset[dict[str, torch.Tensor]]):
             "tgt_mask": tgt_mask,
             "labels": labels,
         }
-
-
-def _padded(rows: list[list[int]], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
-    width = max(len(r) for r in rows)
-    ids = torch.full((len(rows), width), pad, dtype=torch.long)
-    mask = torch.zeros((len(rows), width), dtype=torch.long)
-    for i, row in enumerate(rows):
-        ids[i, : len(row)] = torch.tensor(row, dtype=torch.long)
-        mask[i, : len(row)] = 1
-    return ids, mask
 
 
 def special_id(tokenizer: TokenizerSpec, role: str) -> int:

@@ -25,7 +25,7 @@ from omegaconf import MISSING
 
 from nemo.core.config.modelPT import ModelConfig, NemoConfig, OptimConfig, SchedConfig
 from nemo.core.config.pytorch_lightning import TrainerConfig
-from nemo.utils._exp_config import ExpManagerConfig
+from nemo.utils.exp_manager import ExpManagerConfig
 
 __all__ = [
     "AAYNBaseConfig",

@@ -21,6 +21,7 @@ import torch
 from omegaconf import DictConfig, OmegaConf, open_dict
 from torch.nn import functional as F
 
+from nemo.collections.nlp.data._padding import pad_rows
 from nemo.collections.nlp.data.machine_translation.machine_translation_dataset import (
     TranslationDataset,
     read_parallel_files,
@@ -450,12 +451,7 @@ class MTEncDecModel(ModelPT):
             rows.sort(key=lambda r: len(r[1]))
             for start in range(0, len(rows), batch_size):
                 chunk = rows[start : start + batch_size]
-                width = max(len(r) for _, r in chunk)
-                src = torch.full((len(chunk), width), int(tokenizer.pad_id), dtype=torch.long)  # type: ignore[arg-type]
-                mask = torch.zeros_like(src)
-                for j, (_, ids) in enumerate(chunk):
-                    src[j, : len(ids)] = torch.tensor(ids)
-                    mask[j, : len(ids)] = 1
+                src, mask = pad_rows([ids for _, ids in chunk], special_id(tokenizer, "pad"))
                 out = self.generate(src.to(self.device), mask.to(self.device), beam_size, use_cache)
                 for (index, _), row in zip(chunk, out, strict=True):
                     results[index] = self._detokenize(row)
